@@ -1,0 +1,6 @@
+/** Every command, in the order `slbsim --help` lists them. */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

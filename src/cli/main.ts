@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/** The `slbsim` command: commander wiring only; each command lives in its own file. */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
+
+export function buildProgram(): Command {
+  const program = new Command('slbsim')
+    .version(VERSION)
+    .description(
+      'Simulate Alibaba Cloud SLB/CLB before you change weights, server groups or forwarding rules:\n' +
+        'an event-sourced topology, exact Tengine/LVS selection, deterministic replay and a live loopback harness.',
+    )
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ slbsim validate scenarios/seed-case.yaml
+  $ slbsim state scenarios/seed-case.yaml --at 30s --json
+  $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host api.example.com --path /v1/items
+  $ slbsim sequence --scheduler wrr --weights 5,1,1 --count 14
+  $ slbsim run scenarios/seed-case.yaml --format json`,
+  );
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage mistakes exit 2.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main();
