@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `slbsim schema` — registered by its owner; see the command's help. */
+export function register(_program: Command): void {}
