@@ -1,0 +1,107 @@
+/**
+ * Arrival times from the scenario's phases, generated lazily in time order (the engine merges this
+ * stream with its heap instead of pushing every arrival; load-testing-anchors.md §3.5).
+ *
+ * Phases run one after another (Artillery semantics):
+ * - `arrivalRate` r for `duration`: uniform = one arrival every 1/r s starting at the phase start;
+ *   poisson = exponential gaps with rate r.
+ * - `arrivalRate` r0 + `rampTo` r1: the rate changes linearly; uniform places the k-th arrival where
+ *   the cumulative rate Λ(t) = r0·t + (r1−r0)·t²/(2D) reaches k; poisson draws unit-rate arrivals and
+ *   maps them through Λ⁻¹ (an exact non-homogeneous Poisson process).
+ * - `arrivalCount` N over `duration`: uniform = every D/N; poisson = N sorted uniform times
+ *   (sequential order statistics, so no array of N is needed).
+ * - `pause`: nothing.
+ * Times are integer µs (floored from exact real times, so rounding never accumulates).
+ */
+import type { Phase } from '../scenario/model.js';
+import type { RandomStream } from '../util/rng.js';
+
+export class ArrivalStream {
+  private phase = -1;
+  private start = 0;
+  private durationS = 0;
+  private k = 0;
+  private count = 0;
+  /** Poisson state: unit-rate arrival clock (rate phases) or last order statistic (count phases). */
+  private acc = 0;
+  private emitted = 0;
+
+  constructor(
+    private readonly phases: readonly Phase[],
+    private readonly random: RandomStream,
+    private readonly limit: number = Number.POSITIVE_INFINITY,
+  ) {
+    this.enter(0, 0);
+  }
+
+  /** Next arrival time in µs, or Infinity when the phases (or the request cap) are exhausted. */
+  next(): number {
+    if (this.emitted >= this.limit) return Number.POSITIVE_INFINITY;
+    for (;;) {
+      if (this.phase >= this.phases.length) return Number.POSITIVE_INFINITY;
+      const offset = this.offsetS();
+      if (offset >= 0) {
+        this.emitted++;
+        return this.start + Math.floor(offset * 1_000_000);
+      }
+      this.enter(this.phase + 1, this.start + this.phases[this.phase].duration);
+    }
+  }
+
+  private enter(index: number, start: number): void {
+    this.phase = index;
+    this.start = start;
+    this.k = 0;
+    this.acc = 0;
+    if (index >= this.phases.length) return;
+    const p = this.phases[index];
+    this.durationS = p.duration / 1_000_000;
+    this.count = p.arrivalCount ?? 0;
+  }
+
+  /** Seconds from the phase start of the next arrival in this phase, or -1 when the phase is done. */
+  private offsetS(): number {
+    const p = this.phases[this.phase];
+    const D = this.durationS;
+    if (p.pause || D <= 0) return -1;
+    let s: number;
+    if (p.arrivalCount !== undefined) {
+      const N = this.count;
+      if (this.k >= N) return -1;
+      if (p.mode === 'poisson') {
+        // Next order statistic of N uniforms: 1 − (1 − u_prev)·V^(1/(N−k)).
+        this.acc = 1 - (1 - this.acc) * (1 - this.random()) ** (1 / (N - this.k));
+        s = this.acc * D;
+      } else {
+        s = (this.k * D) / N;
+      }
+      this.k++;
+      return s < D ? s : -1;
+    }
+    const r0 = p.arrivalRate ?? 0;
+    const r1 = p.rampTo ?? r0;
+    if (r0 <= 0 && r1 <= 0) return -1;
+    // Cumulative count target: k (uniform) or a unit-rate Poisson clock.
+    let target: number;
+    if (p.mode === 'poisson') {
+      this.acc += -Math.log(1 - this.random());
+      target = this.acc;
+    } else {
+      target = this.k;
+    }
+    this.k++;
+    s = invertCumulative(target, r0, r1, D);
+    return s < D ? s : -1;
+  }
+}
+
+/** Solve r0·t + (r1 − r0)·t²/(2D) = target for t ≥ 0 (Infinity when never reached). */
+export function invertCumulative(target: number, r0: number, r1: number, D: number): number {
+  if (target === 0) return 0;
+  const a = (r1 - r0) / (2 * D);
+  if (Math.abs(a) < 1e-12) return r0 > 0 ? target / r0 : Number.POSITIVE_INFINITY;
+  const disc = r0 * r0 + 4 * a * target;
+  if (disc < 0) return Number.POSITIVE_INFINITY;
+  // Numerically stable root of a·t² + r0·t − target = 0.
+  return (2 * target) / (r0 + Math.sqrt(disc));
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { AliasTable } from '../../src/engine/alias.js';
+import { ArrivalStream, invertCumulative } from '../../src/engine/arrivals.js';
+import type { Phase } from '../../src/scenario/model.js';
+import { stream } from '../../src/util/rng.js';
+
+function drain(phases: Phase[], seed = '1', limit?: number): number[] {
+  const s = new ArrivalStream(phases, stream(seed, 'arrivals'), limit);
+  const out: number[] = [];
+  for (let t = s.next(); t !== Number.POSITIVE_INFINITY; t = s.next()) out.push(t);
+  return out;
+}
+
+describe('ArrivalStream', () => {
+  it('spaces a uniform constant rate exactly', () => {
+    expect(drain([{ duration: 1_000_000, arrivalRate: 4, mode: 'uniform' }])).toEqual([
+      0, 250_000, 500_000, 750_000,
+    ]);
+  });
+  it('runs phases one after another, a pause adding only time', () => {
+    const phases: Phase[] = [
+      { duration: 1_000_000, arrivalRate: 2, mode: 'uniform' },
+      { duration: 5_000_000, pause: true, mode: 'uniform' },
+      { duration: 1_000_000, arrivalCount: 2, mode: 'uniform' },
+    ];
+    expect(drain(phases)).toEqual([0, 500_000, 6_000_000, 6_500_000]);
+  });
+  it('places a linear ramp where the cumulative rate reaches each count', () => {
+    // 0 → 10 req/s over 2 s: Λ(t) = 2.5 t², 10 arrivals in total.
+    const times = drain([{ duration: 2_000_000, arrivalRate: 0, rampTo: 10, mode: 'uniform' }]);
+    expect(times.length).toBe(10);
+    expect(times[1]).toBe(Math.floor(Math.sqrt(1 / 2.5) * 1_000_000));
+  });
+  it('gives a Poisson count close to rate × duration and never decreases', () => {
+    const times = drain([{ duration: 100_000_000, arrivalRate: 100, mode: 'poisson' }]);
+    expect(Math.abs(times.length - 10_000)).toBeLessThan(400);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
+  });
+  it('puts exactly N sorted arrivals in a Poisson arrivalCount phase', () => {
+    const times = drain([{ duration: 1_000_000, arrivalCount: 1000, mode: 'poisson' }]);
+    expect(times.length).toBe(1000);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
+    expect(times[999]).toBeLessThan(1_000_000);
+  });
+  it('stops at the request cap', () => {
+    expect(drain([{ duration: 10_000_000, arrivalRate: 100, mode: 'uniform' }], '1', 3)).toEqual([
+      0, 10_000, 20_000,
+    ]);
+  });
+  it('is the same for the same seed and differs for another', () => {
+    const p: Phase[] = [{ duration: 1_000_000, arrivalRate: 50, mode: 'poisson' }];
+    expect(drain(p, 'a')).toEqual(drain(p, 'a'));
+    expect(drain(p, 'a')).not.toEqual(drain(p, 'b'));
+  });
+  it('inverts the cumulative rate of a ramp', () => {
+    expect(invertCumulative(2.5, 0, 10, 2)).toBeCloseTo(1, 12);
+    expect(invertCumulative(5, 5, 5, 1)).toBe(1);
+  });
+});
+
+describe('AliasTable', () => {
+  it('draws each entry in proportion to its weight', () => {
+    const table = new AliasTable([5, 1, 1, 0]);
+    const counts = [0, 0, 0, 0];
+    const r = stream('x', 'mix');
+    for (let i = 0; i < 70_000; i++) counts[table.draw(r)]++;
+    expect(counts[3]).toBe(0);
+    expect(Math.abs(counts[0] - 50_000)).toBeLessThan(600);
+    expect(Math.abs(counts[1] - 10_000)).toBeLessThan(400);
+  });
+});
