@@ -20,9 +20,12 @@ export const ERROR_CODES = {
   // Load balancers and quotas.
   'InvalidLoadBalancerId.NotFound': { httpStatus: 404, origin: 'clb' },
   'InvalidRegionId.NotFound': { httpStatus: 404, origin: 'clb' },
+  /** A simulator-given LoadBalancerId that is already taken. */
+  'InvalidLoadBalancerId.AlreadyExists': { httpStatus: 400, origin: 'simulator' },
   TooManyBackendServers: { httpStatus: 400, origin: 'clb' },
   TooManyRules: { httpStatus: 400, origin: 'clb' },
   'QuotaExceeded.BackendServersNum': { httpStatus: 400, origin: 'simulator' },
+  /** Superseded by CLB's own `ListenerNumberOverLimit`; kept for compatibility, not returned. */
   'QuotaExceeded.ListenersNum': { httpStatus: 400, origin: 'simulator' },
   // Backends.
   ObtainIpFail: { httpStatus: 400, origin: 'clb' },
@@ -34,18 +37,26 @@ export const ERROR_CODES = {
   'BackendServer.AlreadyExists': { httpStatus: 400, origin: 'simulator' },
   'BackendServer.NotFound': { httpStatus: 400, origin: 'simulator' },
   // Groups.
+  /** Not returned: CLB answers `InvalidParameter` (HTTP 404) for an unknown VServerGroupId. */
   'InvalidVServerGroupId.NotFound': { httpStatus: 404, origin: 'simulator' },
+  'InvalidVServerGroupId.AlreadyExists': { httpStatus: 400, origin: 'simulator' },
   RspoolVipExist: { httpStatus: 400, origin: 'clb' },
   RspoolRuleExist: { httpStatus: 400, origin: 'clb' },
   VipNotMatchRspool: { httpStatus: 400, origin: 'clb' },
   VServerGroupEmpty: { httpStatus: 400, origin: 'clb' },
   'InvalidMasterSlaveServerGroupId.NotFound': { httpStatus: 404, origin: 'simulator' },
+  'InvalidMasterSlaveServerGroupId.AlreadyExists': { httpStatus: 400, origin: 'simulator' },
+  /** Not returned: CLB documents `RspoolVipExist` for DeleteMasterSlaveServerGroup of a group in use. */
   'MasterSlaveServerGroup.InUse': { httpStatus: 400, origin: 'simulator' },
   // Listeners.
   ListenerAlreadyExists: { httpStatus: 400, origin: 'clb' },
+  ListenerNotFound: { httpStatus: 404, origin: 'clb' },
+  ListenerNumberOverLimit: { httpStatus: 400, origin: 'clb' },
+  /** Not returned: CLB documents `ListenerNotFound`. */
   'InvalidListener.NotFound': { httpStatus: 404, origin: 'simulator' },
   'Listener.SchedulerNotSupported': { httpStatus: 400, origin: 'simulator' },
   'Listener.GroupConflict': { httpStatus: 400, origin: 'simulator' },
+  /** Not returned: CLB answers `InvalidParameter` ("The specified port is not valid."). */
   'InvalidParameter.ListenerPort': { httpStatus: 400, origin: 'simulator' },
   // Rules.
   RuleNotSupport: { httpStatus: 400, origin: 'clb' },
@@ -54,6 +65,7 @@ export const ERROR_CODES = {
   DomainMalformed: { httpStatus: 400, origin: 'clb' },
   UrlMalformed: { httpStatus: 400, origin: 'clb' },
   'InvalidRuleId.NotFound': { httpStatus: 404, origin: 'clb' },
+  'InvalidRuleId.AlreadyExists': { httpStatus: 400, origin: 'simulator' },
   'RuleName.Duplicated': { httpStatus: 400, origin: 'simulator' },
   // ECS side.
   'InvalidInstanceId.NotFound': { httpStatus: 404, origin: 'clb' },
@@ -65,8 +77,14 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export function clbError(code: ErrorCode, message: string, param?: string): ClbError {
-  const { httpStatus, origin } = ERROR_CODES[code];
+/**
+ * Build an error. `httpStatus` overrides the code's usual status where CLB documents another one
+ * for that case (e.g. `InvalidParameter` with 404 for "The specified VServerGroupId does not exist").
+ */
+export function clbError(code: ErrorCode, message: string, param?: string, httpStatus?: number): ClbError {
+  const entry = ERROR_CODES[code];
+  const origin = entry.origin;
+  httpStatus ??= entry.httpStatus;
   return param === undefined
     ? { code, message, httpStatus, origin }
     : { code, message, httpStatus, origin, param };
