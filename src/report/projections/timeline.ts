@@ -1,0 +1,53 @@
+/**
+ * Share over time: fixed-width time buckets, at most `MAX_BUCKETS` of them, whose width grows
+ * along the ladder 1 ms, 2 ms, 10 ms, 20 ms, 100 ms, … (×2 then ×5) as the run gets longer —
+ * each step merges whole buckets, so counts stay exact and the result depends only on the rows.
+ * Every series (one per group backend, plus failures) shares the clock and is merged together.
+ * O(1) amortized per row, no allocation per row.
+ */
+
+export const MAX_BUCKETS = 200;
+const FIRST_WIDTH_US = 1000;
+
+export class TimelineClock {
+  /** Current bucket width, µs. */
+  width = FIRST_WIDTH_US;
+  /** Highest bucket index used so far + 1. */
+  used = 0;
+  private step = 0;
+  private readonly series: Float64Array[] = [];
+
+  /** A new series of MAX_BUCKETS counters on this clock. */
+  newSeries(): Float64Array {
+    const s = new Float64Array(MAX_BUCKETS);
+    this.series.push(s);
+    return s;
+  }
+
+  /** Bucket index of time `t` (µs ≥ 0), widening the buckets first when `t` lies beyond the last. */
+  bucket(t: number): number {
+    let idx = Math.floor(t / this.width);
+    while (idx >= MAX_BUCKETS) {
+      this.widen();
+      idx = Math.floor(t / this.width);
+    }
+    if (idx < 0) idx = 0;
+    if (idx >= this.used) this.used = idx + 1;
+    return idx;
+  }
+
+  private widen(): void {
+    const factor = this.step % 2 === 0 ? 2 : 5;
+    this.step++;
+    this.width *= factor;
+    for (const s of this.series) {
+      for (let j = 0; j < MAX_BUCKETS; j++) {
+        let sum = 0;
+        const from = j * factor;
+        if (from < MAX_BUCKETS) for (let k = from; k < from + factor && k < MAX_BUCKETS; k++) sum += s[k];
+        s[j] = sum;
+      }
+    }
+    this.used = Math.ceil(this.used / factor);
+  }
+}
