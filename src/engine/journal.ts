@@ -10,6 +10,7 @@
  * Rows refer to listeners, templates, backends and scopes by index; each index is introduced by a
  * `*Defined` control row before its first use, so the journal is self-contained.
  */
+import type { Expectation } from '../scenario/model.js';
 
 /** Row kinds. */
 export const ROW_CONTROL = 0;
@@ -64,6 +65,11 @@ export interface RunStarted {
   readonly rng: string;
   /** Options that change results (cluster shape, rule-matching policy, request cap…). */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * The scenario's `expect:` list, so a report rebuilt from the journal alone checks the same
+   * expectations (and counts their time windows exactly). Absent = none.
+   */
+  readonly expect?: readonly Expectation[];
 }
 
 export interface ListenerDefined {
