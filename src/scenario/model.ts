@@ -13,6 +13,8 @@ export interface SourcePos {
   readonly line: number;
   /** 1-based. */
   readonly col: number;
+  /** The path of the node in the file (`events[3].params.BackendServers[0].Weight`), where known. */
+  readonly field?: string;
 }
 
 /** One problem found in a scenario: printed as `file:line:col: CODE message`. */

@@ -1,0 +1,277 @@
+/**
+ * The scenario file as text and as a YAML document with positions. JSON files are checked with
+ * `JSON.parse` (the authority on JSON syntax) and then read through the same YAML parser, which
+ * keeps every node's offset; a `LineCounter` turns offsets into 1-based line:col.
+ *
+ * `SourceMap` answers "where is the node at this path" (`['events', 3, 'params', 'Weight']`),
+ * following aliases and `<<` merge keys; a path that does not exist resolves to its deepest
+ * existing ancestor, so a missing field points at the mapping that lacks it.
+ */
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+} from 'yaml';
+import type { Diagnostic, SourcePos } from './model.js';
+
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+/** `events[3].params.BackendServers[0].Weight`; odd keys are quoted: `service.backends["i-1:80"]`. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** The JSON parser's error position (V8 says "at position N" or "line L column C"). */
+function jsonErrorOffset(message: string, text: string): number {
+  const pos = /at position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) {
+    let offset = 0;
+    for (let l = 1; l < Number(lc[1]); l++) {
+      const nl = text.indexOf('\n', offset);
+      if (nl < 0) break;
+      offset = nl + 1;
+    }
+    return offset + Number(lc[2]) - 1;
+  }
+  return text.length;
+}
+
+/** The JSON error message without V8's quoted excerpt of the input. */
+function jsonErrorMessage(message: string): string {
+  return message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
+}
+
+export interface ParsedSource {
+  readonly map: SourceMap;
+  /** The document as plain data (aliases and merges resolved); undefined when it cannot be built. */
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Parse scenario text. YAML syntax errors (`YamlSyntax`), JSON syntax errors (`JsonSyntax`) and
+ * duplicate keys (`DuplicateKey`) become diagnostics; all of them are reported, not just the first.
+ */
+export function parseSource(text: string, file: string, json: boolean): ParsedSource {
+  const lines = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    merge: !json,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'silent',
+  });
+  const map = new SourceMap(doc, lines, file);
+  let jsonValue: unknown;
+  let jsonOk = true;
+  if (json) {
+    try {
+      jsonValue = JSON.parse(text);
+    } catch (err) {
+      jsonOk = false;
+      const message = (err as Error).message;
+      diagnostics.push(
+        map.diagnosticAt(jsonErrorOffset(message, text), 'JsonSyntax', jsonErrorMessage(message)),
+      );
+    }
+  }
+  for (const e of doc.errors) {
+    if (e.code === 'DUPLICATE_KEY') {
+      const key = text.slice(e.pos[0], e.pos[1]).trim();
+      diagnostics.push(
+        map.diagnosticAt(
+          e.pos[0],
+          'DuplicateKey',
+          `duplicate key${key ? ` ${key}` : ''}: a key may appear only once in a mapping`,
+        ),
+      );
+    } else if (!json) {
+      diagnostics.push(map.diagnosticAt(e.pos[0], 'YamlSyntax', e.message));
+    }
+  }
+  if (json && !jsonOk) return { map, value: undefined, diagnostics };
+  if (diagnostics.length > 0) return { map, value: undefined, diagnostics };
+  for (const key of nonScalarKeys(doc.contents))
+    diagnostics.push(
+      map.diagnosticAt(
+        key.range?.[0] ?? 0,
+        'YamlSyntax',
+        'a mapping key must be a plain value, not a collection',
+      ),
+    );
+  if (diagnostics.length > 0) return { map, value: undefined, diagnostics };
+  if (json && doc.errors.length > 0) return { map, value: jsonValue, diagnostics };
+  try {
+    return { map, value: doc.toJS({ maxAliasCount: 1000 }), diagnostics };
+  } catch (err) {
+    diagnostics.push(map.diagnosticAt(0, 'YamlSyntax', (err as Error).message));
+    return { map, value: undefined, diagnostics };
+  }
+}
+
+/** Keys that are maps or sequences (plain data cannot represent them). */
+function nonScalarKeys(root: unknown): Node[] {
+  const found: Node[] = [];
+  const seen = new Set<unknown>();
+  const visit = (n: unknown): void => {
+    if (n === null || typeof n !== 'object' || seen.has(n)) return;
+    seen.add(n);
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        if (isMap(pair.key) || isSeq(pair.key)) found.push(pair.key);
+        visit(pair.value);
+      }
+    } else if (isSeq(n)) {
+      for (const item of n.items) visit(item);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** Positions of the nodes of one parsed document. */
+export class SourceMap {
+  constructor(
+    private readonly doc: Document | undefined,
+    private readonly lines: LineCounter,
+    /** The file as the user typed it. */
+    readonly file: string,
+  ) {}
+
+  /** A map for a file that could not be read or parsed: every position is 1:1. */
+  static empty(file: string): SourceMap {
+    return new SourceMap(undefined, new LineCounter(), file);
+  }
+
+  /** The position of an offset in the text. */
+  posAtOffset(offset: number, field?: string): SourcePos {
+    const { line, col } = this.lines.linePos(Math.max(0, offset));
+    const pos = { file: this.file, line: Math.max(1, line), col: Math.max(1, col) };
+    return field === undefined ? pos : { ...pos, field };
+  }
+
+  diagnosticAt(offset: number, code: string, message: string, field?: string): Diagnostic {
+    return { ...this.posAtOffset(offset, field), code, message };
+  }
+
+  /** The position of the value at `path` (or of its deepest existing ancestor). */
+  pos(path: Path): SourcePos {
+    const { node, keyNode } = this.locate(path);
+    const field = formatPath(path);
+    const offset = node?.range?.[0] ?? keyNode?.range?.[0] ?? 0;
+    return this.posAtOffset(offset, field === '' ? undefined : field);
+  }
+
+  /** The position of the key `key` of the mapping at `path` (for unknown keys). */
+  keyPos(path: Path, key: string): SourcePos {
+    const full = [...path, key];
+    const { keyNode, node, depth } = this.locate(full);
+    const offset = depth === full.length ? keyNode?.range?.[0] : node?.range?.[0];
+    return this.posAtOffset(offset ?? 0, formatPath(full));
+  }
+
+  /** Whether a node exists at `path`. */
+  has(path: Path): boolean {
+    return this.locate(path).depth === path.length;
+  }
+
+  /**
+   * Every node path under `path` with its position, relative to `path` and written the way API
+   * parameter paths are (`BackendServers[0].Weight`).
+   */
+  positionsUnder(path: Path): Map<string, SourcePos> {
+    const out = new Map<string, SourcePos>();
+    const { node, depth } = this.locate(path);
+    if (depth !== path.length || node === undefined) return out;
+    const seen = new Set<unknown>();
+    const visit = (n: Node | undefined, rel: PathSegment[]): void => {
+      const r = this.resolve(n);
+      if (r === undefined || seen.has(r)) return;
+      if (rel.length > 0)
+        out.set(formatPath(rel), this.posAtOffset(n?.range?.[0] ?? 0, formatPath([...path, ...rel])));
+      if (isMap(r)) {
+        seen.add(r);
+        for (const pair of this.pairs(r)) {
+          const k = isScalar(pair.key) ? pair.key.value : undefined;
+          if (typeof k !== 'string' && typeof k !== 'number') continue;
+          const value = pair.value as Node | null;
+          visit(value ?? (pair.key as Node), [...rel, String(k)]);
+        }
+        seen.delete(r);
+      } else if (isSeq(r)) {
+        seen.add(r);
+        r.items.forEach((item, i) => {
+          visit(item as Node, [...rel, i]);
+        });
+        seen.delete(r);
+      }
+    };
+    visit(node, []);
+    return out;
+  }
+
+  private resolve(n: unknown): Node | undefined {
+    let cur = n;
+    for (let hops = 0; hops < 100 && isAlias(cur); hops++) cur = this.doc ? cur.resolve(this.doc) : undefined;
+    return (cur ?? undefined) as Node | undefined;
+  }
+
+  /** The pairs of a mapping, own keys first, then keys merged in with `<<`. */
+  private pairs(map: unknown, seen: Set<unknown> = new Set()): Pair[] {
+    if (!isMap(map) || seen.has(map)) return [];
+    seen.add(map);
+    const own: Pair[] = [];
+    const merged: Pair[] = [];
+    for (const pair of map.items) {
+      if (!isPair(pair)) continue;
+      const k = isScalar(pair.key) ? pair.key.value : pair.key;
+      const isMerge = isScalar(pair.key) && k === '<<' && (isAlias(pair.value) || isSeq(pair.value));
+      if (isMerge) {
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const s of sources) merged.push(...this.pairs(this.resolve(s), seen));
+      } else own.push(pair);
+    }
+    return [...own, ...merged];
+  }
+
+  private locate(path: Path): { node: Node | undefined; keyNode: Node | undefined; depth: number } {
+    let node = (this.doc?.contents ?? undefined) as Node | undefined;
+    let keyNode: Node | undefined;
+    let depth = 0;
+    for (const seg of path) {
+      const container = this.resolve(node);
+      if (isMap(container)) {
+        const pair = this.pairs(container).find((p) => {
+          const k = isScalar(p.key) ? p.key.value : undefined;
+          return k !== undefined && k !== null && String(k) === String(seg);
+        });
+        if (!pair) break;
+        keyNode = pair.key as Node;
+        // `key:` with nothing after it: the key is the best position.
+        node = (pair.value as Node | null) ?? keyNode;
+      } else if (isSeq(container) && typeof seg === 'number' && seg >= 0 && seg < container.items.length) {
+        keyNode = undefined;
+        node = container.items[seg] as Node;
+      } else break;
+      depth++;
+    }
+    return { node, keyNode, depth };
+  }
+}

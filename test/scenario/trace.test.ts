@@ -1,0 +1,179 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TraceSpec } from '../../src/scenario/model.js';
+import {
+  checkTrace,
+  readTrace,
+  TraceError,
+  traceDisplayPath,
+  traceFormatOf,
+} from '../../src/scenario/trace.js';
+import { ipToNumber } from '../../src/util/ip.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'slbsim-trace-'));
+let n = 0;
+function spec(text: string, format: 'ndjson' | 'csv'): TraceSpec {
+  const file = join(dir, `t${n++}.${format === 'csv' ? 'csv' : 'ndjson'}`);
+  writeFileSync(file, text);
+  return { file, format, pos: { file: 'x.yaml', line: 1, col: 1 } };
+}
+const shown = (s: TraceSpec) => traceDisplayPath(s.file);
+/** 1-based column of `needle` in `line`. */
+const colOf = (line: string, needle: string) => line.indexOf(needle) + 1;
+
+describe('readTrace', () => {
+  it('reads NDJSON rows: t in ms (number) or as a duration, defaults for host/path/method', () => {
+    const s = spec(
+      [
+        '{"t": 0, "listener": "lb-1:http:80", "host": "api.example.com", "path": "/v1?x=1", "clientIp": "10.0.0.1", "clientPort": 40000}',
+        '',
+        '{"t": 1.5, "listener": "lb-1:tcp:443", "clientIp": "10.0.0.2", "clientPort": 40001, "method": "POST"}',
+        '{"t": "2s", "listener": "lb-1:http:80", "clientIp": "10.0.0.3", "clientPort": 1}',
+      ].join('\r\n'),
+      'ndjson',
+    );
+    const rows = [...readTrace(s)];
+    expect(rows).toEqual([
+      {
+        t: 0,
+        listener: 'lb-1:http:80',
+        host: 'api.example.com',
+        path: '/v1?x=1',
+        method: 'GET',
+        clientIp: ipToNumber('10.0.0.1'),
+        clientPort: 40000,
+        line: 1,
+      },
+      {
+        t: 1500,
+        listener: 'lb-1:tcp:443',
+        host: '',
+        path: '/',
+        method: 'POST',
+        clientIp: ipToNumber('10.0.0.2'),
+        clientPort: 40001,
+        line: 3,
+      },
+      {
+        t: 2_000_000,
+        listener: 'lb-1:http:80',
+        host: '',
+        path: '/',
+        method: 'GET',
+        clientIp: ipToNumber('10.0.0.3'),
+        clientPort: 1,
+        line: 4,
+      },
+    ]);
+  });
+
+  it('reads CSV with a header in any column order and quoted fields', () => {
+    const s = spec(
+      'clientPort,clientIp,t,listener,path,host\n40000,10.0.0.1,250,lb-1:http:80,"/a,b",api.example.com\n40001,10.0.0.2,1s,lb-1:http:80,,\n',
+      'csv',
+    );
+    const rows = [...readTrace(s)];
+    expect(rows.map((r) => [r.t, r.path, r.host, r.clientPort, r.line])).toEqual([
+      [250_000, '/a,b', 'api.example.com', 40000, 2],
+      [1_000_000, '/', '', 40001, 3],
+    ]);
+  });
+
+  it('streams a file larger than one read chunk with bounded state', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++)
+      lines.push(
+        `{"t": ${i}, "listener": "lb-1:http:80", "path": "/p${i}", "clientIp": "10.0.0.1", "clientPort": ${1 + (i % 60000)}}`,
+      );
+    const rows = [...readTrace(spec(lines.join('\n'), 'ndjson'))];
+    expect(rows.length).toBe(5000);
+    expect(rows[4999]).toMatchObject({ t: 4_999_000, path: '/p4999', line: 5000 });
+  });
+
+  it('throws a TraceError at the first bad row, with file:line:col', () => {
+    const s = spec(
+      '{"t": 0, "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 70000}\n',
+      'ndjson',
+    );
+    expect(() => [...readTrace(s)]).toThrow(TraceError);
+    try {
+      [...readTrace(s)];
+    } catch (err) {
+      expect((err as TraceError).problems).toEqual([
+        `${shown(s)}:1:${colOf('{"t": 0, "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 70000}', '"clientPort"')}: TraceRow clientPort: expected an integer 1–65535, got 70000`,
+      ]);
+    }
+  });
+});
+
+describe('checkTrace', () => {
+  it('reports every bad row: syntax, fields, unknown keys and time order', () => {
+    const lines = [
+      '{"t": 5, "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 1}',
+      '{"t": 4, "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 1}',
+      '{"t": 6, "listener": "lb-1:ftp:80", "clientIp": "10.0.0.1", "clientPort": 1}',
+      '{"t": 7, "listener": "lb-1:http:80", "clientIp": "10.0.0.300", "clientPort": 1}',
+      '{"t": 8, "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 1, "hots": "x"}',
+      '{"t": 9, "listener": "lb-1:http:80",',
+      '{"t": "soon", "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 1}',
+      '{"listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 1}',
+    ];
+    const s = spec(lines.join('\n'), 'ndjson');
+    const f = shown(s);
+    expect(checkTrace(s).map((d) => `${d.file}:${d.line}:${d.col}: ${d.code} ${d.message}`)).toEqual([
+      `${f}:2:2: TraceOrder rows must be in non-decreasing time: t is 4ms after a row at 5ms`,
+      `${f}:3:10: TraceRow listener: expected <LoadBalancerId>:<http|https|tcp|udp>:<port>, got "lb-1:ftp:80"`,
+      `${f}:4:${colOf(lines[3], '"clientIp"')}: TraceRow clientIp: expected an IPv4 address, got "10.0.0.300"`,
+      `${f}:5:${colOf(lines[4], '"hots"')}: TraceRow unknown field "hots"; fields are t, listener, host, path, method, clientIp, clientPort`,
+      `${f}:6:${lines[5].length + 1}: TraceSyntax not a JSON object: Expected double-quoted property name`,
+      `${f}:7:2: TraceRow t: expected milliseconds (a number) or a duration such as 1.5s, got "soon"`,
+      `${f}:8:1: TraceRow missing t (rows need t, listener, clientIp, clientPort)`,
+    ]);
+  });
+
+  it('checks the CSV header and field counts', () => {
+    const bad = spec('t,listener,clientIp,port\n', 'csv');
+    expect(checkTrace(bad).map((d) => [d.line, d.col, d.code, d.message])).toEqual([
+      [
+        1,
+        21,
+        'TraceSyntax',
+        'unknown column "port"; columns are t, listener, host, path, method, clientIp, clientPort',
+      ],
+    ]);
+    const short = spec('t,listener,clientIp,clientPort\n1,lb-1:http:80,10.0.0.1\n', 'csv');
+    expect(checkTrace(short).map((d) => [d.line, d.code, d.message])).toEqual([
+      [2, 'TraceSyntax', 'expected 4 fields as in the header, got 3'],
+    ]);
+    expect(checkTrace(spec('', 'csv')).map((d) => d.code)).toEqual(['TraceSyntax']);
+  });
+
+  it('reports a missing file as TraceNotFound', () => {
+    const missing: TraceSpec = {
+      file: join(dir, 'nope.ndjson'),
+      format: 'ndjson',
+      pos: { file: 'x.yaml', line: 1, col: 1 },
+    };
+    expect(checkTrace(missing).map((d) => [d.line, d.col, d.code])).toEqual([[1, 1, 'TraceNotFound']]);
+  });
+
+  it('caps the number of diagnostics', () => {
+    const lines = Array.from({ length: 60 }, () => '{"t": "x"}');
+    const out = checkTrace(spec(lines.join('\n'), 'ndjson'), 5);
+    expect(out.length).toBe(6);
+    expect(out[5].message).toBe('… and 55 more problems in this trace');
+  });
+});
+
+describe('traceFormatOf', () => {
+  it('derives the format from the extension', () => {
+    expect([
+      traceFormatOf('a.csv'),
+      traceFormatOf('a.NDJSON'),
+      traceFormatOf('a.jsonl'),
+      traceFormatOf('a.txt'),
+    ]).toEqual(['csv', 'ndjson', 'ndjson', undefined]);
+  });
+});
