@@ -1,0 +1,522 @@
+/**
+ * One live listener proxy: a real HTTP server on 127.0.0.1 that stands for one HTTP/HTTPS listener
+ * and decides every request with the simulation's own `Balancer` (rules, fallbacks, schedulers,
+ * stickiness, cluster model), then forwards it over the shared keep-alive pools.
+ *
+ * Per request, as CLB's Tengine does it:
+ * - the client is the modelled one when the request carries `X-Slbsim-Client: ip:port` (the load
+ *   driver sends it, so source-IP hashing and the cluster model see the scenario's clients), else
+ *   the real socket peer;
+ * - Host and path go to `resolve`, the scope's sticky cookie (if any) to `pick`;
+ * - nothing eligible → 503 with no upstream; the listener stopped → the connection is dropped;
+ * - a connect failure (refused, reset before the response, connect timeout) → the next backend
+ *   (`proxy_next_upstream error timeout`), until every eligible member was tried → 502; a read
+ *   timeout → 504;
+ * - the sticky cookie the balancer issues is added as `Set-Cookie`;
+ * - every attempt's connection is released to the scheduler (wlc) when it ends.
+ * Request bodies are read completely before forwarding (nginx's `proxy_request_buffering on`), so
+ * a retry can resend them.
+ *
+ * Hot path: exchanges are pooled objects that receive upstream callbacks as methods; no closures,
+ * no JSON, no header objects built beyond what Node's server parser makes.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  FLAG_COOKIE_ISSUED,
+  FLAG_RETRIED,
+  FLAG_STICKY,
+  OUTCOME_BACKEND_ERROR,
+  OUTCOME_NO_BACKEND,
+  OUTCOME_OK,
+} from '../engine/journal.js';
+import { type Balancer, RouteResult } from '../routing/balancer.js';
+import { GROUP_HEADER, LOOPBACK } from './backends.js';
+import type { LiveClock } from './clock.js';
+import type { JournalSequencer } from './journal-sequencer.js';
+import type { LiveTemplates } from './templates.js';
+import { eqIgnoreCase, type UpstreamSink } from './upstream.js';
+import type { UpstreamDirectory } from './upstream-directory.js';
+
+/** Header carrying the modelled client `ip:port`. */
+export const CLIENT_HEADER = 'x-slbsim-client';
+/** Header carrying the request-mix template index (set by the load driver). */
+export const TEMPLATE_HEADER = 'x-slbsim-template';
+/** Largest request body the proxy buffers (nginx's default client_max_body_size). */
+export const MAX_BODY = 1024 * 1024;
+
+/** Counters shared by all proxies of a run. */
+export class ProxyStats {
+  /** Requests that reached a proxy. */
+  arrived = 0;
+  /** Answered with the backend's response. */
+  ok = 0;
+  /** 503: nothing eligible. */
+  noBackend = 0;
+  /** Dropped because the listener is stopped (or unknown). */
+  refused = 0;
+  /** 502/504 or cut off: every try failed, or the response broke. */
+  backendErrors = 0;
+  /** Extra attempts after a failed one. */
+  retries = 0;
+  /** Requests whose body was too large (413, not routed). */
+  tooLarge = 0;
+  /** Requests still being handled. */
+  open = 0;
+}
+
+/** What every proxy of one run shares. */
+export interface ProxyContext {
+  readonly balancer: Balancer;
+  readonly directory: UpstreamDirectory;
+  readonly clock: LiveClock;
+  readonly journal: JournalSequencer | null;
+  readonly templates: LiveTemplates;
+  readonly stats: ProxyStats;
+  /** Next request id (shared so ids are unique over all listeners). */
+  nextId: number;
+}
+
+const PAGE_503 = errorPage('503 Service Temporarily Unavailable');
+const PAGE_502 = errorPage('502 Bad Gateway');
+const PAGE_504 = errorPage('504 Gateway Time-out');
+const PAGE_413 = errorPage('413 Request Entity Too Large');
+
+function errorPage(title: string): Buffer {
+  return Buffer.from(
+    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n`,
+  );
+}
+
+function pageHeaders(page: Buffer): string[] {
+  return ['Content-Type', 'text/html', 'Content-Length', String(page.length)];
+}
+const HEADERS_503 = pageHeaders(PAGE_503);
+const HEADERS_502 = pageHeaders(PAGE_502);
+const HEADERS_504 = pageHeaders(PAGE_504);
+const HEADERS_413 = pageHeaders(PAGE_413);
+
+export class ListenerProxy {
+  readonly listener: number;
+  private server: http.Server | null = null;
+  private readonly free: Exchange[] = [];
+  port = 0;
+
+  constructor(
+    readonly ctx: ProxyContext,
+    readonly listenerKey: string,
+  ) {
+    this.listener = ctx.balancer.listenerOf(listenerKey);
+  }
+
+  get listening(): boolean {
+    return this.server !== null;
+  }
+
+  /** Listen on 127.0.0.1:`port` (0 = ephemeral, or the previous port when restarting). */
+  start(port = this.port): Promise<number> {
+    if (this.server) return Promise.resolve(this.port);
+    const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => this.handle(req, res));
+    // CLB's keep-alive idle timeout (clb-semantics.md §5.4).
+    server.keepAliveTimeout = 15_000;
+    server.headersTimeout = 60_000;
+    server.requestTimeout = 0;
+    return new Promise<number>((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        server.close();
+        reject(
+          err.code === 'EADDRINUSE'
+            ? new PortInUseError(
+                `${LOOPBACK}:${port} is already in use (proxy for listener ${this.listenerKey})`,
+              )
+            : err,
+        );
+      };
+      server.once('error', onError);
+      server.listen({ port, host: LOOPBACK, exclusive: true }, () => {
+        server.off('error', onError);
+        server.on('error', () => {});
+        server.on('clientError', onClientError);
+        this.server = server;
+        this.port = (server.address() as AddressInfo).port;
+        resolve(this.port);
+      });
+    });
+  }
+
+  /** Stop listening and drop every client connection (a stopped listener refuses). */
+  stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = null;
+    return new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const ex = this.free.pop() ?? new Exchange(this);
+    ex.begin(req, res);
+  }
+
+  recycle(ex: Exchange): void {
+    if (this.free.length < 4096) this.free.push(ex);
+  }
+}
+
+export class PortInUseError extends Error {
+  readonly code = 'EADDRINUSE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PortInUseError';
+  }
+}
+
+function onClientError(_err: Error, socket: Socket): void {
+  if (socket.writable)
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  else socket.destroy();
+}
+
+/** One request through the proxy: routing, attempts, the response, the journal row. */
+class Exchange implements UpstreamSink {
+  readonly out = new RouteResult();
+  private tried = new Int32Array(16);
+  private stamp = 0;
+  req: http.IncomingMessage | null = null;
+  res: http.ServerResponse | null = null;
+  private t = 0;
+  private wallStart = 0;
+  private id = 0;
+  private seq = -1;
+  private template = -1;
+  private clientIp = 0;
+  private clientPort = 0;
+  private attempts = 0;
+  private flags = 0;
+  private headSent = false;
+  private head = '';
+  private body: Buffer | null = null;
+  private chunks: Buffer[] = [];
+  private bodyBytes = 0;
+  private noBody = false;
+  private cookieHeader: string | null = null;
+  readonly onBodyData: (chunk: Buffer) => void;
+  readonly onBodyEnd: () => void;
+
+  constructor(readonly proxy: ListenerProxy) {
+    this.onBodyData = (chunk) => {
+      this.bodyBytes += chunk.length;
+      if (this.bodyBytes <= MAX_BODY) this.chunks.push(chunk);
+    };
+    this.onBodyEnd = () => {
+      if (this.bodyBytes > MAX_BODY) {
+        this.tooLarge();
+        return;
+      }
+      this.body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+      this.chunks = [];
+      this.route();
+    };
+  }
+
+  begin(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const ctx = this.proxy.ctx;
+    ctx.stats.arrived++;
+    ctx.stats.open++;
+    this.req = req;
+    this.res = res;
+    this.t = ctx.clock.now();
+    this.wallStart = performance.now();
+    this.attempts = 0;
+    this.flags = 0;
+    this.headSent = false;
+    this.body = null;
+    this.bodyBytes = 0;
+    this.seq = -1;
+    this.cookieHeader = null;
+    this.noBody = req.method === 'HEAD';
+    const h = req.headers;
+    const client = h[CLIENT_HEADER];
+    if (typeof client !== 'string' || !this.parseClient(client))
+      this.parseClient(req.socket.remoteAddress ?? '');
+    const te = h['transfer-encoding'];
+    const cl = h['content-length'];
+    if (te !== undefined || (cl !== undefined && cl !== '0')) {
+      req.on('data', this.onBodyData);
+      req.on('end', this.onBodyEnd);
+      return;
+    }
+    this.route();
+  }
+
+  private route(): void {
+    const ctx = this.proxy.ctx;
+    const req = this.req!;
+    const out = this.out;
+    const b = ctx.balancer;
+    const listener = this.proxy.listener;
+    const host = req.headers.host ?? '';
+    const url = req.url ?? '/';
+    this.template = ctx.templates.resolve(
+      listener,
+      req.headers[TEMPLATE_HEADER],
+      host,
+      url,
+      req.method ?? 'GET',
+    );
+    this.id = ctx.nextId++;
+    b.resolve(listener, host, url, out);
+    if (out.outcome !== OUTCOME_OK) {
+      // Listener stopped or gone: the connection is refused.
+      ctx.stats.refused++;
+      this.record(out.outcome, -1, -1);
+      req.socket.destroy();
+      this.done();
+      return;
+    }
+    const spec = b.scopes[out.scope].spec;
+    let cookie: string | undefined;
+    if ((spec.sticky === 'insert' || spec.sticky === 'server') && req.headers.cookie !== undefined) {
+      cookie = cookieValue(req.headers.cookie, spec.cookieName);
+    }
+    b.pick(out, this.clientIp, this.clientPort, cookie, this.t);
+    if (out.outcome !== OUTCOME_OK) {
+      ctx.stats.noBackend++;
+      this.record(OUTCOME_NO_BACKEND, out.scope, -1);
+      const res = this.res!;
+      if (!res.destroyed) {
+        res.writeHead(503, HEADERS_503);
+        res.end(PAGE_503);
+      }
+      this.done();
+      return;
+    }
+    this.seq = ctx.journal?.reserve() ?? -1;
+    this.stamp++;
+    if (this.stamp === 0x7fffffff) {
+      this.stamp = 1;
+      this.tried.fill(0);
+    }
+    if (out.sticky) this.flags |= FLAG_STICKY;
+    this.head = this.buildHead(req, spec.groupId ?? 'default');
+    this.send();
+  }
+
+  private send(): void {
+    const out = this.out;
+    this.attempts++;
+    if (out.issueCookie !== null) {
+      const spec = this.proxy.ctx.balancer.scopes[out.scope].spec;
+      this.cookieHeader =
+        spec.sticky === 'insert' && spec.stickyTimeout > 0
+          ? `${spec.cookieName}=${out.issueCookie}; Max-Age=${spec.stickyTimeout}; Path=/`
+          : `${spec.cookieName}=${out.issueCookie}; Path=/`;
+    } else this.cookieHeader = null;
+    this.proxy.ctx.directory.pool(out.backend).request(this, this.head, this.body, this.noBody);
+  }
+
+  onUpstreamHead(status: number, headers: string[]): void {
+    const res = this.res!;
+    this.headSent = true;
+    if (res.destroyed) return;
+    if (this.cookieHeader !== null) {
+      headers.push('Set-Cookie', this.cookieHeader);
+      this.flags |= FLAG_COOKIE_ISSUED;
+    }
+    res.writeHead(status, headers);
+  }
+
+  onUpstreamData(chunk: Buffer, last: boolean): void {
+    const res = this.res!;
+    if (!last) {
+      if (!res.destroyed) res.write(chunk);
+      return;
+    }
+    if (!res.destroyed) res.end(chunk);
+    const ctx = this.proxy.ctx;
+    const out = this.out;
+    ctx.balancer.release(out.scope, out.node, out.worker, out.member);
+    ctx.stats.ok++;
+    this.record(OUTCOME_OK, out.scope, out.backend);
+    if (ctx.journal) {
+      const latencyUs = Math.round((performance.now() - this.wallStart) * 1000 * ctx.clock.scale);
+      ctx.journal.completed(ctx.clock.now(), this.id, out.scope, out.backend, latencyUs);
+    }
+    this.done();
+  }
+
+  onUpstreamError(code: string, beforeResponse: boolean): void {
+    const ctx = this.proxy.ctx;
+    const out = this.out;
+    const b = ctx.balancer;
+    b.release(out.scope, out.node, out.worker, out.member);
+    if (beforeResponse && code !== 'ETIMEDOUT' && code !== 'ECONNABORTED') {
+      const members = b.scopes[out.scope].backends.length;
+      if (this.tried.length < members) this.tried = new Int32Array(members * 2);
+      this.tried[out.member] = this.stamp;
+      if (b.retry(out, this.tried, this.stamp)) {
+        ctx.stats.retries++;
+        this.flags |= FLAG_RETRIED;
+        this.send();
+        return;
+      }
+    }
+    ctx.stats.backendErrors++;
+    const res = this.res!;
+    if (!this.headSent && !res.destroyed) {
+      const timeout = code === 'ETIMEDOUT';
+      res.writeHead(timeout ? 504 : 502, timeout ? HEADERS_504 : HEADERS_502);
+      res.end(timeout ? PAGE_504 : PAGE_502);
+    } else if (!res.destroyed) {
+      res.destroy();
+    }
+    this.record(OUTCOME_BACKEND_ERROR, out.scope, out.backend);
+    this.done();
+  }
+
+  private tooLarge(): void {
+    const ctx = this.proxy.ctx;
+    ctx.stats.tooLarge++;
+    this.chunks = [];
+    const res = this.res!;
+    if (!res.destroyed) {
+      res.writeHead(413, HEADERS_413);
+      res.end(PAGE_413);
+    }
+    this.done();
+  }
+
+  /** Write the journal row (into its reserved place when the request was forwarded). */
+  private record(outcome: number, scope: number, backend: number): void {
+    const journal = this.proxy.ctx.journal;
+    if (journal === null) return;
+    const seq = this.seq >= 0 ? this.seq : journal.reserve();
+    const out = this.out;
+    journal.routed(
+      seq,
+      this.t,
+      this.id,
+      this.proxy.listener,
+      this.template,
+      this.clientIp,
+      this.clientPort,
+      scope >= 0 ? out.node : 0,
+      scope >= 0 ? out.worker : 0,
+      scope,
+      backend,
+      outcome,
+      this.attempts,
+      this.flags,
+    );
+  }
+
+  private done(): void {
+    this.proxy.ctx.stats.open--;
+    this.req = null;
+    this.res = null;
+    this.body = null;
+    this.head = '';
+    this.proxy.recycle(this);
+  }
+
+  /** The upstream request head: the client's headers minus hop-by-hop ones, plus the proxy's own. */
+  private buildHead(req: http.IncomingMessage, group: string): string {
+    let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      if (isHopByHop(name)) continue;
+      head += `${name}: ${raw[i + 1]}\r\n`;
+    }
+    head += `X-Slbsim-Group: ${group}\r\nX-Forwarded-For: ${ipString(this.clientIp)}\r\n`;
+    if (this.body !== null) head += `Content-Length: ${this.body.length}\r\n`;
+    return `${head}\r\n`;
+  }
+
+  /** `a.b.c.d[:port]` → clientIp/clientPort without allocating; false when malformed. */
+  private parseClient(s: string): boolean {
+    let ip = 0;
+    let part = 0;
+    let digits = 0;
+    let dots = 0;
+    let i = 0;
+    const n = s.length;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        part = part * 10 + (c - 48);
+        if (part > 255 || ++digits > 3) return false;
+      } else if (c === 46) {
+        if (digits === 0) return false;
+        ip = ip * 256 + part;
+        part = 0;
+        digits = 0;
+        dots++;
+      } else if (c === 58) break;
+      else return false;
+    }
+    if (dots !== 3 || digits === 0) return false;
+    ip = ip * 256 + part;
+    let port = 0;
+    if (i < n) {
+      for (i++; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 48 || c > 57) return false;
+        port = port * 10 + (c - 48);
+        if (port > 65535) return false;
+      }
+    } else port = this.req?.socket.remotePort ?? 0;
+    this.clientIp = ip >>> 0;
+    this.clientPort = port;
+    return true;
+  }
+}
+
+function ipString(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Headers the proxy never forwards (hop-by-hop, its own, and framing it re-creates). */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return eqIgnoreCase(name, 'te');
+    case 7:
+      return eqIgnoreCase(name, 'trailer') || eqIgnoreCase(name, 'upgrade');
+    case 10:
+      return eqIgnoreCase(name, 'connection') || eqIgnoreCase(name, 'keep-alive');
+    case 14:
+      return eqIgnoreCase(name, 'content-length') || eqIgnoreCase(name, GROUP_HEADER);
+    case 15:
+      return eqIgnoreCase(name, 'x-forwarded-for');
+    case 16:
+      return eqIgnoreCase(name, 'proxy-connection');
+    case 17:
+      return eqIgnoreCase(name, 'transfer-encoding') || eqIgnoreCase(name, TEMPLATE_HEADER);
+    default:
+      return false;
+  }
+}
+
+/** The value of cookie `name` in a Cookie header, or undefined. */
+export function cookieValue(header: string, name: string): string | undefined {
+  let from = 0;
+  for (;;) {
+    const i = header.indexOf(name, from);
+    if (i < 0) return undefined;
+    const eq = i + name.length;
+    if (header.charCodeAt(eq) === 61 /* = */) {
+      let j = i - 1;
+      while (j >= 0 && (header.charCodeAt(j) === 32 || header.charCodeAt(j) === 9)) j--;
+      if (j < 0 || header.charCodeAt(j) === 59 /* ; */) {
+        let end = header.indexOf(';', eq + 1);
+        if (end < 0) end = header.length;
+        while (end > eq + 1 && (header.charCodeAt(end - 1) === 32 || header.charCodeAt(end - 1) === 9)) end--;
+        return header.slice(eq + 1, end);
+      }
+    }
+    from = i + 1;
+  }
+}
