@@ -138,7 +138,7 @@ function checkShares(e: SharesExpectation, ctx: ExpectationContext, out: Expecta
       expected,
       observed,
       tolerance: e.tolerance,
-      message: `${pos}: share of ${key} in ${e.group}${where}: expected ${expected} ± ${e.tolerance}, observed ${observed} (${count} of ${total})`,
+      message: `${pos}: share of ${key} in ${e.group}${where}: expected ${round6(expected)} ± ${round6(e.tolerance)}, observed ${observed} (${count} of ${total})`,
     });
   }
 }
@@ -175,7 +175,7 @@ function checkRuleShare(
     ...base,
     passed,
     observed,
-    message: `${pos}: share of ${e.rule} on ${e.listener}: expected ${e.share} ± ${e.tolerance}, observed ${observed} (${count} of ${l.requests})${note}`,
+    message: `${pos}: share of ${e.rule} on ${e.listener}: expected ${round6(e.share)} ± ${round6(e.tolerance)}, observed ${observed} (${count} of ${l.requests})${note}`,
   };
 }
 

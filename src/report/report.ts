@@ -93,7 +93,10 @@ class ReportProjection implements JournalSink {
       else if (k === ROW_COMPLETED) {
         const s = batch.scope[i];
         if (s >= 0 && s < this.scopes.length) this.scopes[s]?.complete(batch.latency[i]);
-        if (batch.t[i] > this.lastT) this.lastT = batch.t[i];
+        if (batch.t[i] > this.lastT) {
+          this.lastT = batch.t[i];
+          this.clock.bucket(this.lastT);
+        }
       } else {
         const entry = batch.control[i];
         if (entry !== undefined) this.control(entry);
@@ -122,7 +125,11 @@ class ReportProjection implements JournalSink {
   }
 
   private control(entry: ControlEntry): void {
-    if (entry.t > this.lastT) this.lastT = entry.t;
+    if (entry.t > this.lastT) {
+      this.lastT = entry.t;
+      // The share-over-time axis covers every row of the journal, up to RunFinished.
+      this.clock.bucket(entry.t);
+    }
     this.dict.observe(entry);
     switch (entry.type) {
       case 'RunStarted':

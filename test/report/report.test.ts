@@ -75,12 +75,12 @@ describe('the report', () => {
 
   it('buckets share over time with exact counts whatever the width', () => {
     const r = reportFromBatches(sample());
-    // Rows span 0–2.9 s: 1 ms × 200 is too short, 2 ms too, 10 ms × 200 = 2 s too, 20 ms fits.
+    // The journal spans 0–3 s (RunFinished): 1 ms × 200 is too short, 2 ms too, 10 ms × 200 = 2 s too, 20 ms fits.
     expect(r.timeline.bucketUs).toBe(20_000);
-    expect(r.timeline.buckets).toBe(146);
+    expect(r.timeline.buckets).toBe(151);
     const g = r.groups[0];
     expect(g.timeline.backends).toEqual(['i-a:80', 'i-b:80']);
-    expect(g.timeline.served).toHaveLength(146);
+    expect(g.timeline.served).toHaveLength(151);
     const sums = [0, 0];
     for (const row of g.timeline.served) row.forEach((c, k) => (sums[k] += c));
     expect(sums).toEqual([20, 10]);
