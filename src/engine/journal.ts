@@ -46,6 +46,12 @@ export const FLAG_STICKY = 1;
 export const FLAG_RETRIED = 2;
 /** A SERVERID (insert) or rewritten (server) cookie was issued on this response. */
 export const FLAG_COOKIE_ISSUED = 4;
+/**
+ * A completion row with this request id follows (service time is modelled for this request).
+ * Record writers hold the routed row until then to join its latency; a routed row without the
+ * flag is final as it is.
+ */
+export const FLAG_AWAITS_COMPLETION = 8;
 
 export type RouteSource = 'rule' | 'listener-vserver-group' | 'master-slave' | 'default-pool';
 export type MatchKind =
