@@ -32,6 +32,14 @@ export function sampleJournal(): JournalBatch[] {
     expect: SAMPLE_EXPECT,
     options: { cluster: '1x2', ruleMatching: 'domain-first' },
   });
+  j.control({
+    type: 'TemplateDefined',
+    t: 0,
+    template: 0,
+    host: 'www.example.com',
+    path: '/',
+    method: 'GET',
+  });
   const http = j.listener('lb-1:http:80');
   const tcp = j.listener('lb-1:tcp:3306', 4);
   const a = j.backend('i-a', 80);

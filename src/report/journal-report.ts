@@ -1,0 +1,37 @@
+/**
+ * A report rebuilt from a journal file alone (`slbsim report`, and `compare` given a journal):
+ * the file's batches through the same projections as the run that wrote it, so the result is
+ * byte-identical to that run's report.
+ */
+
+import { type JournalBatch, ROW_CONTROL } from '../engine/journal.js';
+import { readJournalFile } from '../engine/journal-file.js';
+import type { Report } from './model.js';
+import { reportFromBatches } from './report.js';
+
+/** Thrown when a readable journal has no RunStarted entry (not a journal of a run). */
+export class NotAJournalError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: not a slbsim journal (no RunStarted entry)`);
+    this.name = 'NotAJournalError';
+  }
+}
+
+/** Build the report of a journal file; JournalFormatError for malformed lines. */
+export function reportFromJournalFile(path: string): Report {
+  let started = false;
+  function* watched(): Generator<JournalBatch> {
+    for (const b of readJournalFile(path)) {
+      if (!started)
+        for (let i = 0; i < b.n; i++)
+          if (b.kind[i] === ROW_CONTROL && b.control[i]?.type === 'RunStarted') {
+            started = true;
+            break;
+          }
+      yield b;
+    }
+  }
+  const report = reportFromBatches(watched());
+  if (!started) throw new NotAJournalError(path);
+  return report;
+}
