@@ -20,6 +20,8 @@ export class PickStream {
   run = 0;
   longest = 0;
   boundaries = 0;
+  /** Picks left until the next cycle boundary (0 = no cycle). */
+  private toBoundary = -1;
   /** False once a boundary was not exact. */
   exact = true;
 
@@ -59,7 +61,9 @@ export class PickStream {
       this.run = 1;
     }
     if (this.run > this.longest) this.longest = this.run;
-    if (cycle > 0 && t % cycle === 0) {
+    if (this.toBoundary < 0) this.toBoundary = cycle;
+    if (cycle > 0 && --this.toBoundary === 0) {
+      this.toBoundary = cycle;
       this.boundaries++;
       if (this.exact) {
         const counts = this.counts;

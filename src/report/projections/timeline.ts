@@ -24,8 +24,14 @@ export class TimelineClock {
     return s;
   }
 
+  /** Bucket of the last lookup and its time span [curStart, curEnd): rows come in time order. */
+  private cur = 0;
+  private curStart = 0;
+  private curEnd = 0;
+
   /** Bucket index of time `t` (µs ≥ 0), widening the buckets first when `t` lies beyond the last. */
   bucket(t: number): number {
+    if (t < this.curEnd && t >= this.curStart) return this.cur;
     let idx = Math.floor(t / this.width);
     while (idx >= MAX_BUCKETS) {
       this.widen();
@@ -33,6 +39,9 @@ export class TimelineClock {
     }
     if (idx < 0) idx = 0;
     if (idx >= this.used) this.used = idx + 1;
+    this.cur = idx;
+    this.curStart = idx * this.width;
+    this.curEnd = this.curStart + this.width;
     return idx;
   }
 
@@ -49,5 +58,7 @@ export class TimelineClock {
       }
     }
     this.used = Math.ceil(this.used / factor);
+    this.curStart = 0;
+    this.curEnd = 0;
   }
 }
