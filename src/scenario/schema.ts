@@ -37,7 +37,13 @@ function obj<S extends z.ZodRawShape>(shape: S, description?: string) {
 
 function duration(description: string) {
   return z
-    .union([z.number().nonnegative(), z.string().regex(DURATION_PATTERN)], { error: DURATION_MESSAGE })
+    .union(
+      [
+        z.number().nonnegative({ error: DURATION_MESSAGE }),
+        z.string().regex(DURATION_PATTERN, DURATION_MESSAGE),
+      ],
+      { error: DURATION_MESSAGE },
+    )
     .meta({ description });
 }
 
@@ -444,17 +450,23 @@ const Clients = obj({
   .meta({ description: 'The client population requests come from.' });
 
 const Distribution = z
-  .union([
-    duration('A constant time.'),
-    obj({ constant: duration('A constant time.') }),
-    obj({ exponential: obj({ mean: duration('Mean time.') }) }),
-    obj({
-      lognormal: obj({
-        median: duration('Median time (must be > 0).'),
-        sigma: z.number().positive().meta({ description: 'Standard deviation of ln(time).' }),
+  .union(
+    [
+      duration('A constant time.'),
+      obj({ constant: duration('A constant time.') }),
+      obj({ exponential: obj({ mean: duration('Mean time.') }) }),
+      obj({
+        lognormal: obj({
+          median: duration('Median time (must be > 0).'),
+          sigma: z.number().positive().meta({ description: 'Standard deviation of ln(time).' }),
+        }),
       }),
-    }),
-  ])
+    ],
+    {
+      error:
+        'expected a time distribution: a duration, {constant: d}, {exponential: {mean: d}} or {lognormal: {median: d, sigma: s}}',
+    },
+  )
   .meta({
     description:
       'A time distribution: a duration (constant), {constant}, {exponential: {mean}} or {lognormal: {median, sigma}}.',
@@ -604,7 +616,7 @@ export const ScenarioFile = obj(
     name: text('Scenario name (default: the file name).').optional(),
     description: z.string().meta({ description: 'What the scenario shows.' }).optional(),
     seed: z
-      .union([z.string().min(1), z.number()], { error: 'expected a seed: a string or a number' })
+      .union([z.string().min(1), z.number()], { error: 'expected a string or a number' })
       .meta({ description: 'Seed of every random stream (default "0"); echoed in every output.' })
       .optional(),
     instances: z.array(Instance).meta({ description: 'The ECS inventory.' }).optional(),
@@ -614,7 +626,11 @@ export const ScenarioFile = obj(
       .meta({ description: 'Raw OpenAPI events, applied in order (stable by `at`).' })
       .optional(),
     timeline: z
-      .array(z.union([TimelineAction, Fault]))
+      .array(
+        z.union([TimelineAction, Fault], {
+          error: 'expected an OpenAPI call {at, action, params} or a fault {at, fault, ServerId, Port}',
+        }),
+      )
       .meta({ description: 'Topology changes and backend faults at times.' })
       .optional(),
     traffic: Traffic.optional(),
@@ -638,14 +654,9 @@ export type TrafficData = z.infer<typeof Traffic>;
 /** The per-action parameter names, for editor completion of `params` (if action = X then params …). */
 function paramCompletions(): Record<string, unknown>[] {
   return ACTIONS.map((action) => {
-    const modelled = new Set(modelledParams(action));
     const properties: Record<string, unknown> = {};
-    for (const p of acceptedParams(action))
-      properties[p] = {
-        description: modelled.has(p)
-          ? `${action} parameter.`
-          : `${action} parameter (accepted, not modelled).`,
-      };
+    for (const p of modelledParams(action)) properties[p] = {};
+    for (const p of acceptedParams(action)) properties[p] ??= { description: 'Accepted, not modelled.' };
     return {
       if: { properties: { action: { const: action } }, required: ['action'] },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword.
@@ -656,18 +667,25 @@ function paramCompletions(): Record<string, unknown>[] {
 
 /** The JSON Schema (draft-07) of scenario files. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const completions = paramCompletions();
+  const ref = { $ref: '#/definitions/ActionParams' };
   const schema = z.toJSONSchema(ScenarioFile, {
     target: 'draft-7',
     io: 'input',
     override: (ctx) => {
-      if (ctx.zodSchema === RawEvent || ctx.zodSchema === TimelineAction) ctx.jsonSchema.allOf = completions;
+      if (ctx.zodSchema === RawEvent || ctx.zodSchema === TimelineAction) ctx.jsonSchema.allOf = [ref];
     },
   }) as Record<string, unknown>;
-  const { $schema, ...rest } = schema;
+  const { $schema, definitions, ...rest } = schema;
   return {
     $schema,
     title: 'slbsim scenario',
     ...rest,
+    definitions: {
+      ...(definitions as Record<string, unknown> | undefined),
+      ActionParams: {
+        description: 'Completion of `params` by action: the parameters each OpenAPI action accepts.',
+        allOf: paramCompletions(),
+      },
+    },
   };
 }
