@@ -1,0 +1,154 @@
+/**
+ * The `run` pipeline: scenario → checked events → engine → journal → sinks (report projections,
+ * record writer, journal file) → rendered report. Runs the synchronous engine in slices so the
+ * progress bar can tick and Ctrl-C can stop it cleanly: every record and journal line whole, the
+ * report marked partial.
+ */
+import { SingleBar } from 'cli-progress';
+import type { JournalSink } from '../engine/journal.js';
+import { JournalFileWriter } from '../engine/journal-file.js';
+import { Simulation } from '../engine/simulation.js';
+import { RecordFileError } from '../record/errors.js';
+import { openRecordWriter, recordFormatOf } from '../record/open.js';
+import type { Report } from '../report/model.js';
+import { isReportFormat, REPORT_FORMATS, renderReport, writeReportFiles } from '../report/render/index.js';
+import { createReportProjections } from '../report/report.js';
+import { checkScenario } from '../scenario/check.js';
+import { loadScenario } from '../scenario/load.js';
+import type { Scenario } from '../scenario/model.js';
+import { diagnosticsError, EXIT_CHECK_FAILED, EXIT_OK, positiveInt, UserError } from './common.js';
+
+export interface ReplayOptions {
+  seed?: string;
+  requests?: string;
+  record?: string;
+  journal?: string;
+  format: string;
+  out?: string;
+  quiet?: boolean;
+}
+
+/** Events processed between two looks at the clock (progress, Ctrl-C). */
+const SLICE = 250_000;
+
+export async function replay(file: string, opts: ReplayOptions): Promise<number> {
+  if (!isReportFormat(opts.format))
+    throw new UserError([`--format: expected one of ${REPORT_FORMATS.join(', ')}, got "${opts.format}"`]);
+  const requests = opts.requests === undefined ? undefined : positiveInt('--requests')(opts.requests);
+  if (opts.record !== undefined) {
+    try {
+      recordFormatOf(opts.record);
+    } catch (err) {
+      if (err instanceof RecordFileError) throw new UserError([`--record: ${err.message}`]);
+      throw err;
+    }
+  }
+  const scenario = loadChecked(file, { seed: opts.seed, requests });
+  const { report, interrupted } = await simulate(scenario, {
+    seed: opts.seed,
+    requests,
+    record: opts.record,
+    journal: opts.journal,
+    progress: !opts.quiet && process.stderr.isTTY === true,
+  });
+  process.stdout.write(renderReport(report, opts.format, { color: process.stdout.isTTY === true }));
+  if (opts.out !== undefined) {
+    for (const path of writeReportFiles(report, opts.out)) process.stderr.write(`wrote ${path}\n`);
+  }
+  if (interrupted) {
+    process.stderr.write('interrupted: the report above is partial\n');
+    return 130;
+  }
+  return report.expectations !== null && report.expectations.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+/** Load a scenario and check every event folds; any problem → UserError (exit 2). */
+export function loadChecked(file: string, overrides: { seed?: string; requests?: number }): Scenario {
+  const loaded = loadScenario(file, overrides);
+  if (!loaded.ok) throw diagnosticsError(loaded.diagnostics);
+  const problems = checkScenario(loaded.scenario);
+  if (problems.length > 0) throw diagnosticsError(problems);
+  return loaded.scenario;
+}
+
+export interface SimulateOptions {
+  seed?: string;
+  requests?: number;
+  record?: string;
+  journal?: string;
+  progress?: boolean;
+  /** Extra journal consumers. */
+  sinks?: readonly JournalSink[];
+}
+
+/** Run a checked scenario to the end (or Ctrl-C) and build its report. */
+export async function simulate(
+  scenario: Scenario,
+  opts: SimulateOptions,
+): Promise<{ report: Report; interrupted: boolean }> {
+  const sim = new Simulation(scenario, { seed: opts.seed, requests: opts.requests });
+  const projections = createReportProjections();
+  const sinks: JournalSink[] = [projections.sink, ...(opts.sinks ?? [])];
+  const closers: Array<() => string> = [];
+  if (opts.record !== undefined) {
+    const writer = openRecordWriter(opts.record);
+    sinks.push(writer);
+    closers.push(() => writer.close());
+  }
+  if (opts.journal !== undefined) {
+    const writer = new JournalFileWriter(opts.journal);
+    sinks.push(writer);
+    closers.push(() => writer.close());
+  }
+  sim.journal$.subscribe({
+    next: (batch) => {
+      for (const s of sinks) s.onBatch(batch);
+    },
+    complete: () => {
+      for (const s of sinks) s.onEnd?.();
+    },
+  });
+
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const started = Date.now();
+  let bar: SingleBar | undefined;
+  try {
+    while (!sim.run(SLICE)) {
+      if (opts.progress) bar = tick(bar, sim, started);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (interrupted) {
+        sim.interrupt();
+        break;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    bar?.stop();
+  }
+  for (const close of closers) {
+    const where = close();
+    if (interrupted) process.stderr.write(`partial output kept in ${where}\n`);
+  }
+  return { report: projections.build(), interrupted };
+}
+
+function tick(bar: SingleBar | undefined, sim: Simulation, started: number): SingleBar | undefined {
+  if (bar === undefined && Date.now() - started < 1000) return undefined;
+  const p = sim.progress;
+  const total = Math.max(p.expected, p.requests, 1);
+  if (bar === undefined) {
+    bar = new SingleBar({
+      format: 'replaying [{bar}] {percentage}% | {value}/{total} requests | simulated {sim}',
+      stream: process.stderr,
+      hideCursor: true,
+    });
+    bar.start(total, p.requests, { sim: '0s' });
+  }
+  bar.setTotal(total);
+  bar.update(p.requests, { sim: `${(p.now / 1_000_000).toFixed(1)}s` });
+  return bar;
+}

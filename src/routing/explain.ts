@@ -1,0 +1,281 @@
+/**
+ * Explain one routing decision, step by step: every rule considered and why it won or lost, the
+ * group and where it came from, each backend's weight and eligibility, and the pick. Slow and
+ * allocating on purpose — this is the `route` command, not the hot path; it reads the same
+ * balancer the engine uses and asks it for the actual pick.
+ */
+import {
+  type MatchKind,
+  OUTCOME_LISTENER_STOPPED,
+  OUTCOME_NAMES,
+  OUTCOME_NO_BACKEND,
+  OUTCOME_NO_LISTENER,
+  OUTCOME_OK,
+  type OutcomeName,
+  type RouteSource,
+} from '../engine/journal.js';
+import type { ForwardingRule } from '../topology/types.js';
+import { type Balancer, RouteResult } from './balancer.js';
+import { normalizeHost, pathEnd } from './host.js';
+import { matchKindOf } from './rules.js';
+
+export interface ExplainRequest {
+  readonly listener: string;
+  readonly host: string;
+  readonly path: string;
+  readonly clientIp: number;
+  readonly clientPort: number;
+  readonly cookies: Readonly<Record<string, string>>;
+  readonly now: number;
+}
+
+export interface RuleVerdict {
+  readonly RuleId: string;
+  readonly RuleName: string;
+  readonly Domain: string | null;
+  readonly Url: string | null;
+  readonly matchKind: MatchKind;
+  readonly result: 'matched' | 'lost' | 'no-match';
+  readonly reason: string;
+}
+
+export interface BackendVerdict {
+  readonly ServerId: string;
+  readonly Port: number;
+  readonly Weight: number;
+  readonly healthy: boolean;
+  readonly alive: boolean;
+  readonly eligible: boolean;
+  readonly reason: string;
+}
+
+export interface Decision {
+  readonly listener: string;
+  readonly host: string;
+  readonly normalizedHost: string;
+  readonly path: string;
+  readonly listenerStatus: 'running' | 'stopped' | 'absent';
+  readonly rule: { RuleId: string; RuleName: string; matchKind: MatchKind } | null;
+  readonly rulesConsidered: readonly RuleVerdict[];
+  readonly source: RouteSource | null;
+  readonly VServerGroupId: string | null;
+  readonly MasterSlaveServerGroupId: string | null;
+  readonly groupName: string | null;
+  readonly scheduler: string | null;
+  readonly sticky: string | null;
+  readonly backends: readonly BackendVerdict[];
+  readonly backend: { ServerId: string; Port: number } | null;
+  readonly pick: { how: string; node: number; worker: number } | null;
+  readonly status: OutcomeName;
+  readonly httpStatus: number | null;
+  readonly steps: readonly string[];
+}
+
+export interface Liveness {
+  isAlive(backend: number): boolean;
+}
+
+export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequest): Decision {
+  const steps: string[] = [];
+  const host = normalizeHost(req.host);
+  const listenerIndex = balancer.listenerOf(req.listener);
+  const l = balancer.listeners[listenerIndex];
+  const base = {
+    listener: req.listener,
+    host: req.host,
+    normalizedHost: host,
+    path: req.path,
+  };
+  const out = new RouteResult();
+  balancer.resolve(listenerIndex, req.host, req.path, out);
+  if (out.outcome === OUTCOME_NO_LISTENER || out.outcome === OUTCOME_LISTENER_STOPPED) {
+    const absent = out.outcome === OUTCOME_NO_LISTENER;
+    steps.push(
+      absent
+        ? `no listener ${req.listener}: the connection is refused`
+        : `listener ${req.listener} is stopped: the connection is refused`,
+    );
+    return {
+      ...base,
+      listenerStatus: absent ? 'absent' : 'stopped',
+      rule: null,
+      rulesConsidered: [],
+      source: null,
+      VServerGroupId: null,
+      MasterSlaveServerGroupId: null,
+      groupName: null,
+      scheduler: null,
+      sticky: null,
+      backends: [],
+      backend: null,
+      pick: null,
+      status: OUTCOME_NAMES[out.outcome],
+      httpStatus: null,
+      steps,
+    };
+  }
+  steps.push(`listener ${req.listener} (${l.spec.protocol}, layer ${l.spec.layer}) is running`);
+
+  const rulesConsidered =
+    l.spec.layer === 7 ? explainRules(balancer, listenerIndex, host, req.path, steps) : [];
+  const scope = balancer.scopes[out.scope];
+  const spec = scope.spec;
+  const winner = rulesConsidered.find((r) => r.result === 'matched');
+  if (spec.source === 'listener-vserver-group')
+    steps.push(`no rule matched: the listener's VServer group ${spec.groupId} serves it`);
+  else if (spec.source === 'default-pool')
+    steps.push(
+      l.spec.layer === 7
+        ? `no rule matched and the listener's VServer group is off: the default server group serves it on port ${spec.members[0]?.Port ?? '(no BackendServerPort)'}`
+        : `no primary/secondary or VServer group: the default server group serves it`,
+    );
+  else if (spec.source === 'master-slave')
+    steps.push(`the listener's primary/secondary group ${spec.groupId} serves it`);
+  else steps.push(`rule ${winner?.RuleName} sends it to VServer group ${spec.groupId}`);
+
+  const backends: BackendVerdict[] = spec.members.map((m, i) => {
+    const b = scope.backends[i];
+    const alive = liveness.isAlive(b);
+    const healthy = scope.healthy[i] === 1;
+    const eligible = scope.eligible[i] === 1;
+    let reason: string;
+    if (m.Weight === 0) reason = 'weight 0: no new requests';
+    else if (!eligible) reason = 'unhealthy: its health check failed';
+    else if (!alive && spec.health.on) reason = 'eligible, but dead and not yet detected by the health check';
+    else if (!alive) reason = 'eligible (health check off), but dead: requests to it fail';
+    else reason = spec.source === 'master-slave' ? (i === 0 ? 'primary' : 'secondary') : 'eligible';
+    return { ServerId: m.ServerId, Port: m.Port, Weight: m.Weight, healthy, alive, eligible, reason };
+  });
+
+  const cookie =
+    spec.sticky === 'insert' || spec.sticky === 'server' ? req.cookies[spec.cookieName] : undefined;
+  balancer.pick(out, req.clientIp, req.clientPort, cookie, req.now);
+  let how: string | null = null;
+  if (out.outcome === OUTCOME_OK) {
+    if (spec.source === 'master-slave') how = out.member === 0 ? 'primary' : 'secondary (primary unhealthy)';
+    else if (out.sticky)
+      how = spec.sticky === 'source-ip' ? 'source-IP persistence' : `cookie ${spec.cookieName}`;
+    else how = `${spec.scheduler} scheduler`;
+    steps.push(
+      `picked ${backends[out.member].ServerId}:${backends[out.member].Port} by ${how}` +
+        (out.issueCookie ? `; the response sets ${spec.cookieName}=${out.issueCookie}` : ''),
+    );
+    if (!liveness.isAlive(out.backend))
+      steps.push(
+        l.spec.layer === 7
+          ? 'that backend is dead: Tengine would retry the next backend'
+          : 'that backend is dead: the connection fails',
+      );
+  } else if (out.outcome === OUTCOME_NO_BACKEND) {
+    steps.push(
+      l.spec.layer === 7
+        ? 'no eligible backend: CLB answers 503 with no upstream'
+        : 'no eligible backend: no connection is established',
+    );
+  }
+  const ms = spec.source === 'master-slave';
+  return {
+    ...base,
+    listenerStatus: 'running',
+    rule: spec.rule,
+    rulesConsidered,
+    source: spec.source,
+    VServerGroupId: ms ? null : spec.groupId,
+    MasterSlaveServerGroupId: ms ? spec.groupId : null,
+    groupName: spec.groupName,
+    scheduler: ms ? 'primary-secondary' : spec.scheduler,
+    sticky: spec.sticky,
+    backends,
+    backend:
+      out.member >= 0 ? { ServerId: backends[out.member].ServerId, Port: backends[out.member].Port } : null,
+    pick: how === null ? null : { how, node: out.node, worker: out.worker },
+    status: OUTCOME_NAMES[out.outcome],
+    httpStatus: l.spec.layer === 7 ? (out.outcome === OUTCOME_OK ? 200 : 503) : null,
+    steps,
+  };
+}
+
+function explainRules(
+  balancer: Balancer,
+  listenerIndex: number,
+  host: string,
+  path: string,
+  steps: string[],
+): RuleVerdict[] {
+  const matcher = balancer.listeners[listenerIndex].spec.matcher!;
+  const rules = matcher.rules;
+  const winnerIndex = matcher.match(host, path);
+  const block = matcher.block(host);
+  const end = pathEnd(path);
+  const bare = path.slice(0, end);
+  const winner = winnerIndex >= 0 ? rules[winnerIndex] : undefined;
+  if (block)
+    steps.push(`host ${host} selects the ${block.wildcard ? 'wildcard' : 'exact'} domain ${block.domain}`);
+  else steps.push(`host ${host} matches no domain rule`);
+  const verdicts = rules.map((rule, i): RuleVerdict => {
+    const v = (result: RuleVerdict['result'], reason: string): RuleVerdict => ({
+      RuleId: rule.RuleId,
+      RuleName: rule.RuleName,
+      Domain: rule.Domain ?? null,
+      Url: rule.Url ?? null,
+      matchKind: matchKindOf(rule),
+      result,
+      reason,
+    });
+    if (i === winnerIndex) return v('matched', matchedReason(rule));
+    const domainOk = rule.Domain === undefined || domainMatches(rule.Domain, host);
+    const urlOk = rule.Url === undefined || (rule.Url.length <= end && path.startsWith(rule.Url));
+    if (!domainOk) return v('no-match', `domain ${rule.Domain} does not match host ${host}`);
+    if (!urlOk)
+      return v(
+        'no-match',
+        `URL ${rule.Url} is not a prefix of the path ${bare} (query excluded, case-sensitive)`,
+      );
+    // It matches on its own but lost.
+    if (rule.Domain !== undefined && block && block.domain !== rule.Domain.toLowerCase()) {
+      return v(
+        'lost',
+        block.wildcard
+          ? `wildcard ${block.domain} is more specific than ${rule.Domain}`
+          : `exact domain ${block.domain} beats wildcard ${rule.Domain}`,
+      );
+    }
+    if (rule.Domain === undefined && block && winner?.Domain !== undefined) {
+      return v(
+        'lost',
+        matcher.policy === 'domain-first'
+          ? `URL-only rules apply only to hosts that match no domain rule (rule matching: domain-first)`
+          : `the domain's rule ${winner.RuleName} has a longer or equal prefix`,
+      );
+    }
+    if (rule.Url === undefined) return v('lost', `a URL rule of the domain matched (${winner?.Url})`);
+    if (winner?.Url !== undefined)
+      return v('lost', `URL ${rule.Url} is shorter than ${winner.Url} (longest prefix wins)`);
+    return v('lost', 'another rule won');
+  });
+  if (winner) steps.push(`rule ${winner.RuleName} (${winner.RuleId}) matches: ${matchedReason(winner)}`);
+  else if (rules.length > 0) steps.push(`none of the ${rules.length} rules matches`);
+  return verdicts;
+}
+
+function domainMatches(domain: string, host: string): boolean {
+  const d = domain.toLowerCase();
+  if (!d.startsWith('*.')) return d === host;
+  const suffix = d.slice(1);
+  return host.length > suffix.length && host.endsWith(suffix);
+}
+
+function matchedReason(rule: ForwardingRule): string {
+  switch (matchKindOf(rule)) {
+    case 'exact-domain':
+      return `exact domain ${rule.Domain}, domain-only rule`;
+    case 'wildcard-domain':
+      return `wildcard domain ${rule.Domain}, domain-only rule`;
+    case 'exact-domain+url':
+      return `exact domain ${rule.Domain}, longest URL prefix ${rule.Url}`;
+    case 'wildcard-domain+url':
+      return `wildcard domain ${rule.Domain}, longest URL prefix ${rule.Url}`;
+    case 'url':
+      return `URL-only rule, longest prefix ${rule.Url}`;
+  }
+}
