@@ -10,24 +10,26 @@ import type { Micros } from '../topology/types.js';
 
 export class LiveClock {
   private t0 = performance.now();
+  private started = false;
 
   constructor(readonly scale = 1) {
     if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`time scale must be > 0, got ${scale}`);
   }
 
-  /** Restart at scenario time 0. */
+  /** Scenario time 0 is now. Before the first `start`, the clock reads 0 (set-up happens at time 0). */
   start(): void {
     this.t0 = performance.now();
+    this.started = true;
   }
 
   /** Scenario time now, integer µs. */
   now(): Micros {
-    return Math.floor((performance.now() - this.t0) * 1000 * this.scale);
+    return this.started ? Math.floor((performance.now() - this.t0) * 1000 * this.scale) : 0;
   }
 
   /** Wall-clock milliseconds from now until scenario time `at` (negative when past). */
   msUntil(at: Micros): number {
-    return at / 1000 / this.scale - (performance.now() - this.t0);
+    return at / 1000 / this.scale - this.elapsedMs();
   }
 
   /** A scenario duration in seconds as wall-clock milliseconds. */
@@ -37,6 +39,6 @@ export class LiveClock {
 
   /** Elapsed wall-clock milliseconds since the start. */
   elapsedMs(): number {
-    return performance.now() - this.t0;
+    return this.started ? performance.now() - this.t0 : 0;
   }
 }

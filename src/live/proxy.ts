@@ -23,6 +23,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
+  FLAG_AWAITS_COMPLETION,
   FLAG_COOKIE_ISSUED,
   FLAG_RETRIED,
   FLAG_STICKY,
@@ -63,6 +64,8 @@ export class ProxyStats {
   tooLarge = 0;
   /** Requests still being handled. */
   open = 0;
+  /** Failed forwarding attempts per balancer backend index (refused, reset, timed out). */
+  readonly failedAttempts: number[] = [];
 }
 
 /** What every proxy of one run shares. */
@@ -337,8 +340,9 @@ class Exchange implements UpstreamSink {
     if (!res.destroyed) res.end(chunk);
     const ctx = this.proxy.ctx;
     const out = this.out;
-    ctx.balancer.release(out.scope, out.node, out.worker, out.member);
+    ctx.balancer.release(out.scope, out.node, out.worker, out.member, out.backend);
     ctx.stats.ok++;
+    this.flags |= FLAG_AWAITS_COMPLETION;
     this.record(OUTCOME_OK, out.scope, out.backend);
     if (ctx.journal) {
       const latencyUs = Math.round((performance.now() - this.wallStart) * 1000 * ctx.clock.scale);
@@ -351,7 +355,8 @@ class Exchange implements UpstreamSink {
     const ctx = this.proxy.ctx;
     const out = this.out;
     const b = ctx.balancer;
-    b.release(out.scope, out.node, out.worker, out.member);
+    b.release(out.scope, out.node, out.worker, out.member, out.backend);
+    ctx.stats.failedAttempts[out.backend] = (ctx.stats.failedAttempts[out.backend] ?? 0) + 1;
     if (beforeResponse && code !== 'ETIMEDOUT' && code !== 'ECONNABORTED') {
       const members = b.scopes[out.scope].backends.length;
       if (this.tried.length < members) this.tried = new Int32Array(members * 2);
