@@ -234,8 +234,8 @@ class ReportProjection implements JournalSink {
       latency: summarize(mergeLatency(scopes.map((s) => s.latency))),
       listeners,
       groups,
-      faults: this.faults,
-      topologyEvents: this.topology,
+      faults: [...this.faults],
+      topologyEvents: [...this.topology],
       timeline: { bucketUs: this.clock.width, buckets },
       expectations: this.expectations.length > 0 ? evaluateExpectations(this.expectations, ctx) : null,
     };

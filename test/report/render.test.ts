@@ -120,3 +120,15 @@ describe('renderers', () => {
     }
   });
 });
+
+describe('JSON layout', () => {
+  it('keeps arrays of plain values on one line and equals JSON.stringify in content', async () => {
+    const { stringify } = await import('../../src/report/render/json.js');
+    const v = { a: [1, 2.5, null, 'x'], b: [{ c: [] }, [3, 4]], d: {}, e: 'q"' };
+    expect(stringify(v, '')).toBe(
+      '{\n  "a": [1, 2.5, null, "x"],\n  "b": [\n    {\n      "c": []\n    },\n    [3, 4]\n  ],\n  "d": {},\n  "e": "q\\""\n}',
+    );
+    expect(JSON.parse(stringify(v, ''))).toEqual(v);
+    expect(renderReport(report, 'json')).toContain('"counts": [10, 2, 3]');
+  });
+});

@@ -69,7 +69,7 @@ export function groupReport(
     noEligibleBackend: s.noBackend,
     backends,
     epochs: s.epochReports(dict, endUs),
-    health: s.health,
+    health: [...s.health],
     latency: summarize(s.latency),
     timeline: {
       backends: s.columns.map((b) => backendLabel(dict, b)),

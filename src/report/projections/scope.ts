@@ -122,7 +122,7 @@ export class ScopeState {
 
   /** Epoch reports: the closed ones and a snapshot of the open one. */
   epochReports(dict: JournalDictionary, endUs: number): EpochReport[] {
-    if (this.epoch === null) return this.closed;
+    if (this.epoch === null) return [...this.closed];
     const e = this.epoch;
     const saved = e.toUs;
     e.toUs = Math.max(e.toUs, endUs);
