@@ -233,8 +233,8 @@ export class Simulation {
     for (const i of state.Instances)
       if (i.Status === 'Stopped') this.health.instanceStatus(0, i.InstanceId, false);
 
-    this.timeline.forEach((e, i) => this.heap.push(e.at, PRIO_WORLD, EV_TOPOLOGY, i));
-    scenario.faults.forEach((f, i) => this.heap.push(f.at, PRIO_WORLD, EV_FAULT, i));
+    for (const [i, e] of this.timeline.entries()) this.heap.push(e.at, PRIO_WORLD, EV_TOPOLOGY, i);
+    for (const [i, f] of scenario.faults.entries()) this.heap.push(f.at, PRIO_WORLD, EV_FAULT, i);
 
     // Arrivals.
     this.arrivals = null;
@@ -256,7 +256,7 @@ export class Simulation {
             ];
       this.arrivals = new ArrivalStream(phases, stream(seed, 'arrivals'), requestCap);
       this.mix = new AliasTable(traffic.mix.map((m) => m.weight));
-      traffic.mix.forEach((m) => this.defineTemplate(m.listener, m.host, m.path, m.method));
+      for (const m of traffic.mix) this.defineTemplate(m.listener, m.host, m.path, m.method);
       this.expected = Math.min(requestCap ?? Number.POSITIVE_INFINITY, expectedArrivals(phases));
     }
     this.advanceArrival();

@@ -394,7 +394,7 @@ export class Balancer {
 
   private updateScope(s: ScopeRuntime, spec: ScopeSpec, cause: string): void {
     const previousHealth = new Map<string, number>();
-    s.memberKeys.forEach((k, i) => previousHealth.set(k, s.healthy[i]));
+    for (const [i, k] of s.memberKeys.entries()) previousHealth.set(k, s.healthy[i]);
     const changed =
       !s.active ||
       s.memberKeys.length !== spec.members.length ||

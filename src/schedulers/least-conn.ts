@@ -26,7 +26,7 @@ export class LeastConnections implements Scheduler {
   update(pool: SchedulerPool): void {
     const n = pool.keys.length;
     const previous = new Map<string, number>();
-    this.keys.forEach((k, i) => previous.set(k, this.conns[i]));
+    for (const [i, k] of this.keys.entries()) previous.set(k, this.conns[i]);
     this.keys = [...pool.keys];
     this.weights = Float64Array.from({ length: n }, (_, i) => pool.weights[i]);
     this.usable = Uint8Array.from({ length: n }, (_, i) =>

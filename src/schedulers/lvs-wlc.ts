@@ -24,7 +24,7 @@ export class LvsWeightedLeastConnection implements Scheduler {
   update(pool: SchedulerPool): void {
     const n = pool.keys.length;
     const prev = new Map<string, [number, number]>();
-    this.keys.forEach((k, i) => prev.set(k, [this.activeConns[i], this.inactiveConns[i]]));
+    for (const [i, k] of this.keys.entries()) prev.set(k, [this.activeConns[i], this.inactiveConns[i]]);
     this.keys = [...pool.keys];
     this.weights = Float64Array.from({ length: n }, (_, i) => pool.weights[i]);
     this.usable = Uint8Array.from({ length: n }, (_, i) =>

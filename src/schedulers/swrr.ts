@@ -42,7 +42,7 @@ export class SmoothWeightedRoundRobin implements Scheduler {
   private readonly discardDraw: number;
   private discardPending: boolean;
 
-  constructor(private readonly random?: () => number) {
+  constructor(random?: () => number) {
     this.offsetDraw = random ? random() : 0;
     this.discardDraw = random ? random() : 0;
     this.discardPending = random !== undefined;

@@ -95,7 +95,7 @@ describe('Balancer (layer 7)', () => {
     const b = new Balancer(webTopology(), {
       ...EXACT,
       observer: {
-        epochStarted: (scope, epoch, members, cycle, cause) =>
+        epochStarted: (scope, epoch, _members, cycle, cause) =>
           epochs.push(`${scope}/${epoch}/${cycle}/${cause}`),
       },
     });
