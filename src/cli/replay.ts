@@ -45,6 +45,7 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
   }
   const scenario = loadChecked(file, { seed: opts.seed, requests });
   const { report, interrupted } = await simulate(scenario, {
+    label: file,
     seed: opts.seed,
     requests,
     record: opts.record,
@@ -72,6 +73,8 @@ export function loadChecked(file: string, overrides: { seed?: string; requests?:
 }
 
 export interface SimulateOptions {
+  /** The scenario's name in the journal and report (the path as the user typed it). */
+  label?: string;
   seed?: string;
   requests?: number;
   record?: string;
@@ -86,7 +89,11 @@ export async function simulate(
   scenario: Scenario,
   opts: SimulateOptions,
 ): Promise<{ report: Report; interrupted: boolean }> {
-  const sim = new Simulation(scenario, { seed: opts.seed, requests: opts.requests });
+  const sim = new Simulation(scenario, {
+    seed: opts.seed,
+    requests: opts.requests,
+    scenarioLabel: opts.label,
+  });
   const projections = createReportProjections();
   const sinks: JournalSink[] = [projections.sink, ...(opts.sinks ?? [])];
   const closers: Array<() => string> = [];

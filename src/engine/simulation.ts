@@ -57,6 +57,8 @@ export interface RunOptions {
   readonly seed?: string;
   /** Overrides the scenario's request count (`requests:` or a cap on the phases). */
   readonly requests?: number;
+  /** How the scenario is named in the journal (default: its path as loaded). */
+  readonly scenarioLabel?: string;
 }
 
 export interface Progress {
@@ -79,8 +81,9 @@ export class Simulation {
   readonly seed: string;
   private readonly batch = new JournalBatch();
   private readonly heap = new EventHeap();
-  private readonly balancer: Balancer;
-  private readonly health: HealthModel;
+  /** The routing world (read by `worldAt` for `slbsim route`; the engine owns it). */
+  readonly balancer: Balancer;
+  readonly health: HealthModel;
   private readonly route = new RouteResult();
   private state: TopologyState;
   private readonly timeline: ScheduledEvent[];
@@ -174,7 +177,7 @@ export class Simulation {
       type: 'RunStarted',
       t: 0,
       seed,
-      scenario: scenario.file,
+      scenario: options.scenarioLabel ?? scenario.file,
       name: scenario.name,
       slbsimVersion: VERSION,
       rng: RNG_ALGORITHM,
@@ -685,4 +688,18 @@ function expectedArrivals(phases: readonly import('../scenario/model.js').Phase[
     else n += (((p.arrivalRate ?? 0) + (p.rampTo ?? p.arrivalRate ?? 0)) / 2) * (p.duration / 1_000_000);
   }
   return Math.round(n);
+}
+
+/**
+ * The routing world at time `at`: the topology after the events with `at ≤` that time, and the
+ * health verdicts the scenario's faults have produced by then — the replay without traffic.
+ * Scheduler state is fresh (the first pick of exact mode).
+ */
+export function worldAt(scenario: Scenario, at: number, seed?: string): Simulation {
+  const sim = new Simulation(
+    { ...scenario, traffic: undefined, simulation: { ...scenario.simulation, until: at } },
+    { seed },
+  );
+  sim.run();
+  return sim;
 }
