@@ -22,7 +22,7 @@ export function reportBlocks(r: Report): Block[] {
       text: 'PARTIAL: the run was interrupted before the scenario ended.',
     });
   if (r.expectations) out.push(...expectationBlocks(r));
-  for (const l of r.listeners) out.push(...listenerBlocks(l));
+  for (const l of r.listeners) out.push(...listenerBlocks(l, r));
   for (const g of r.groups) out.push(...groupBlocks(g, r));
   out.push(...latencyBlocks(r));
   out.push(...eventBlocks(r));
@@ -84,9 +84,20 @@ function expectationBlocks(r: Report): Block[] {
   ];
 }
 
-function listenerBlocks(l: ListenerReport): Block[] {
+function listenerBlocks(l: ListenerReport, report: Report): Block[] {
   const rows: Cell[][] = [];
   const share = (c: number) => (l.requests > 0 ? pct(c / l.requests) : '-');
+  // A fallback is shown when the listener has one (a scope of that kind) or it took requests.
+  const has = (source: GroupReport['source'], count: number) =>
+    count > 0 || report.groups.some((g) => g.listener === l.listener && g.source === source);
+  const fallbacks: [string, string, number][] = [];
+  const ms = l.fallbacks.masterSlave;
+  if (ms !== null && has('master-slave', ms.count))
+    fallbacks.push(['primary/secondary group', 'primary/secondary', ms.count]);
+  if (has('listener-vserver-group', l.fallbacks.listenerGroup.count))
+    fallbacks.push(['listener VServer group', 'listener group', l.fallbacks.listenerGroup.count]);
+  if (has('default-pool', l.fallbacks.defaultPool.count))
+    fallbacks.push(['default server pool', 'default pool', l.fallbacks.defaultPool.count]);
   for (const r of l.rules)
     rows.push([
       `rule ${r.RuleName} (${r.RuleId})`,
@@ -95,28 +106,7 @@ function listenerBlocks(l: ListenerReport): Block[] {
       String(r.count),
       share(r.count),
     ]);
-  if (l.layer === 4 && l.fallbacks.masterSlave)
-    rows.push([
-      'primary/secondary group',
-      '-',
-      '',
-      String(l.fallbacks.masterSlave.count),
-      share(l.fallbacks.masterSlave.count),
-    ]);
-  rows.push([
-    'listener VServer group',
-    '-',
-    '',
-    String(l.fallbacks.listenerGroup.count),
-    share(l.fallbacks.listenerGroup.count),
-  ]);
-  rows.push([
-    'default server pool',
-    '-',
-    '',
-    String(l.fallbacks.defaultPool.count),
-    share(l.fallbacks.defaultPool.count),
-  ]);
+  for (const [label, , count] of fallbacks) rows.push([label, '-', '', String(count), share(count)]);
   const f = l.failures;
   const failures: [string, number][] = [
     ['no eligible backend', f.noEligibleBackend],
@@ -133,11 +123,7 @@ function listenerBlocks(l: ListenerReport): Block[] {
     total: l.requests,
     bars: [
       ...l.rules.map((r) => ({ label: `rule ${r.RuleName}`, count: r.count })),
-      ...(l.fallbacks.masterSlave
-        ? [{ label: 'primary/secondary', count: l.fallbacks.masterSlave.count }]
-        : []),
-      { label: 'listener group', count: l.fallbacks.listenerGroup.count },
-      { label: 'default pool', count: l.fallbacks.defaultPool.count },
+      ...fallbacks.map(([, label, count]) => ({ label, count })),
       ...failures.filter(([, n]) => n > 0).map(([label, n]) => ({ label, count: n, tone: 'bad' as Tone })),
     ],
   };
