@@ -24,7 +24,9 @@ function run(expectations: Expectation[], viaJournal = true) {
     [b, 1],
   ]);
   j.epoch(api, 0, [[a, 1]]);
-  swrr([3, 1], 40).forEach((m, i) => j.route(i * 1000, { listener: l, scope: s, backend: m === 0 ? a : b }));
+  swrr([3, 1], 40).forEach((m, i) => {
+    j.route(i * 1000, { listener: l, scope: s, backend: m === 0 ? a : b });
+  });
   j.epoch(
     s,
     40_000,

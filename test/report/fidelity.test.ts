@@ -24,7 +24,9 @@ function oneGroup(weights: number[], opts: { deterministic?: boolean; scheduler?
 describe('weight fidelity per epoch', () => {
   it('Given nginx SWRR {5,1,1} for 3 cycles, Then counts are exact, χ² = 0, discrepancy 4/7, longest run 4', () => {
     const { j, l, bs, s } = oneGroup([5, 1, 1]);
-    swrr([5, 1, 1], 21).forEach((m, t) => j.route(t * 1000, { listener: l, scope: s, backend: bs[m] }));
+    swrr([5, 1, 1], 21).forEach((m, t) => {
+      j.route(t * 1000, { listener: l, scope: s, backend: bs[m] });
+    });
     const r = reportFromBatches(j.finish(21_000).done());
     expect(r.requests).toBe(21);
     const ep = r.groups[0].epochs[0];
@@ -62,7 +64,9 @@ describe('weight fidelity per epoch', () => {
 
   it('Given LVS wrr {5,1,1}, Then discrepancy is 10/7 and longest run 5', () => {
     const { j, l, bs, s } = oneGroup([5, 1, 1]);
-    lvsWrr([5, 1, 1], 21).forEach((m, t) => j.route(t, { listener: l, scope: s, backend: bs[m] }));
+    lvsWrr([5, 1, 1], 21).forEach((m, t) => {
+      j.route(t, { listener: l, scope: s, backend: bs[m] });
+    });
     const seq = reportFromBatches(j.finish(21).done()).groups[0].epochs[0].sequence!;
     expect(seq.maxPrefixDiscrepancy).toBe(1.428571);
     expect(seq.longestRun).toBe(5);
@@ -75,7 +79,9 @@ describe('weight fidelity per epoch', () => {
       [lvsWrr, 1.222222],
     ] as const) {
       const { j, l, bs, s } = oneGroup([4, 3, 2]);
-      gen([4, 3, 2], 27).forEach((m, t) => j.route(t, { listener: l, scope: s, backend: bs[m] }));
+      gen([4, 3, 2], 27).forEach((m, t) => {
+        j.route(t, { listener: l, scope: s, backend: bs[m] });
+      });
       const seq = reportFromBatches(j.finish(27).done()).groups[0].epochs[0].sequence!;
       expect(seq.maxPrefixDiscrepancy).toBe(disc);
       expect(seq.longestRun).toBe(2);
@@ -85,7 +91,9 @@ describe('weight fidelity per epoch', () => {
 
   it('Given counts that are wrong at a cycle boundary, Then cycles are reported not exact', () => {
     const { j, l, bs, s } = oneGroup([5, 1, 1]);
-    [0, 0, 0, 0, 0, 0, 1].forEach((m, t) => j.route(t, { listener: l, scope: s, backend: bs[m] }));
+    [0, 0, 0, 0, 0, 0, 1].forEach((m, t) => {
+      j.route(t, { listener: l, scope: s, backend: bs[m] });
+    });
     const seq = reportFromBatches(j.finish(7).done()).groups[0].epochs[0].sequence!;
     expect(seq.completeCycles).toBe(1);
     expect(seq.cyclesExact).toBe(false);
@@ -93,7 +101,9 @@ describe('weight fidelity per epoch', () => {
 
   it('Given fewer picks than one cycle, Then exactness is unknown (null), not claimed', () => {
     const { j, l, bs, s } = oneGroup([5, 1, 1]);
-    swrr([5, 1, 1], 5).forEach((m, t) => j.route(t, { listener: l, scope: s, backend: bs[m] }));
+    swrr([5, 1, 1], 5).forEach((m, t) => {
+      j.route(t, { listener: l, scope: s, backend: bs[m] });
+    });
     const seq = reportFromBatches(j.finish(5).done()).groups[0].epochs[0].sequence!;
     expect(seq.completeCycles).toBe(0);
     expect(seq.cyclesExact).toBeNull();
@@ -101,7 +111,9 @@ describe('weight fidelity per epoch', () => {
 
   it('Given a weight change, Then EpochStarted splits the counts into two epochs with their own expectations', () => {
     const { j, l, bs, s } = oneGroup([1, 1, 1]);
-    swrr([1, 1, 1], 6).forEach((m, t) => j.route(t, { listener: l, scope: s, backend: bs[m] }));
+    swrr([1, 1, 1], 6).forEach((m, t) => {
+      j.route(t, { listener: l, scope: s, backend: bs[m] });
+    });
     j.epoch(
       s,
       6,
@@ -113,7 +125,9 @@ describe('weight fidelity per epoch', () => {
       3,
       'SetVServerGroupAttribute',
     );
-    swrr([2, 1], 9).forEach((m, t) => j.route(6 + t, { listener: l, scope: s, backend: bs[m] }));
+    swrr([2, 1], 9).forEach((m, t) => {
+      j.route(6 + t, { listener: l, scope: s, backend: bs[m] });
+    });
     const g = reportFromBatches(j.finish(20).done()).groups[0];
     expect(g.epochs.map((e) => [e.epoch, e.cause, e.fromUs, e.toUs, e.requests])).toEqual([
       [0, 'start', 0, 6, 6],

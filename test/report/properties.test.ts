@@ -95,9 +95,9 @@ describe('properties', () => {
         const ab = compareDistributions(a, b, { maxDiff: 0.05 });
         const ba = compareDistributions(b, a, { maxDiff: 0.05 });
         expect(ab.passed).toBe(ba.passed);
-        ab.groups.forEach((g, k) =>
-          g.backends.forEach((d, j) => expect(d.diff + ba.groups[k].backends[j].diff).toBeCloseTo(0, 5)),
-        );
+        for (const [k, g] of ab.groups.entries())
+          for (const [j, d] of g.backends.entries())
+            expect(d.diff + ba.groups[k].backends[j].diff).toBeCloseTo(0, 5);
       }),
     );
   });

@@ -39,7 +39,7 @@ describe('renderers', () => {
     expect(plain).not.toContain(ESC);
     const coloured = renderReport(report, 'table', { color: true });
     expect(coloured).toContain(ESC);
-    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+    expect(coloured.replace(new RegExp(`${ESC.replace('[', '\\[')}[0-9;]*m`, 'g'), '')).toBe(plain);
   });
 
   it('JSON: stable, pretty, parses back to the report', () => {

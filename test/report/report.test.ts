@@ -82,7 +82,10 @@ describe('the report', () => {
     expect(g.timeline.backends).toEqual(['i-a:80', 'i-b:80']);
     expect(g.timeline.served).toHaveLength(151);
     const sums = [0, 0];
-    for (const row of g.timeline.served) row.forEach((c, k) => (sums[k] += c));
+    for (const row of g.timeline.served)
+      row.forEach((c, k) => {
+        sums[k] += c;
+      });
     expect(sums).toEqual([20, 10]);
     expect(g.timeline.served[0]).toEqual([1, 0]);
     expect(g.timeline.served[5]).toEqual([0, 1]);

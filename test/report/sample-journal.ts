@@ -100,9 +100,8 @@ export function sampleJournal(): JournalBatch[] {
     6,
     'health',
   );
-  swrr([5, 1], 12).forEach((k, i) =>
-    j.route(1_000_000 + i * 10_000, { listener: http, scope: web, backend: bs[k] }),
-  );
+  for (const [i, k] of swrr([5, 1], 12).entries())
+    j.route(1_000_000 + i * 10_000, { listener: http, scope: web, backend: bs[k] });
   j.control({
     type: 'TopologyApplied',
     t: 1_200_000,
@@ -119,9 +118,8 @@ export function sampleJournal(): JournalBatch[] {
   j.route(1_300_001, { listener: http, scope: api, outcome: OUTCOME_NO_BACKEND });
   j.route(1_300_002, { listener: http, outcome: OUTCOME_LISTENER_STOPPED });
   j.route(1_300_003, { listener: tcp, outcome: OUTCOME_NO_LISTENER });
-  lvsWrr([2, 1], 9).forEach((k, i) =>
-    j.route(1_400_000 + i, { listener: tcp, scope: db, backend: [m, n][k] }),
-  );
+  for (const [i, k] of lvsWrr([2, 1], 9).entries())
+    j.route(1_400_000 + i, { listener: tcp, scope: db, backend: [m, n][k] });
   j.control({ type: 'FaultInjected', t: 1_500_000, fault: 'BackendRecovered', ServerId: 'i-c', Port: 80 });
   return j.finish(2_000_000).done();
 }
