@@ -323,9 +323,9 @@ function epochBlocks(g: GroupReport, e: EpochReport): Block[] {
 
 function timelineChart(g: GroupReport, r: Report): Chart {
   const markers: TimelineMarker[] = [];
-  for (const e of g.epochs)
-    if (e.epoch > 0 || e.fromUs > 0)
-      markers.push({ t: e.fromUs, label: `epoch ${e.epoch}: ${e.cause}`, kind: 'epoch' });
+  // Every epoch start after the group's first.
+  for (const e of g.epochs.slice(1))
+    markers.push({ t: e.fromUs, label: `epoch ${e.epoch}: ${e.cause}`, kind: 'epoch' });
   const ids = new Set(g.timeline.backends.map((b) => b.slice(0, b.lastIndexOf(':'))));
   for (const f of r.faults)
     if (ids.has(f.ServerId))
