@@ -1,97 +1,204 @@
 /**
  * The hot core of the Parquet record writer: encodes one column chunk of a row group straight
- * from typed arrays — a dictionary page plus an RLE_DICTIONARY data page for strings (dictionary
- * indices computed by the caller), a PLAIN data page for numbers and booleans — with definition
- * levels for nullable columns, Snappy compression and min/max/null-count statistics.
+ * from typed arrays, one data page (v2) per chunk, Snappy-compressed, with min/max/null-count
+ * statistics:
+ * - strings: a dictionary page plus RLE_DICTIONARY indices (the caller maps values to indices);
+ * - INT32 (ports, node, worker, status, attempts — all within 0..65535): RLE_DICTIONARY when the
+ *   chunk has at most 1024 distinct values, else PLAIN;
+ * - INT64 (`t`, `id`): DELTA_BINARY_PACKED (PLAIN when a delta needs more than 32 bits);
+ * - DOUBLE and BOOLEAN: PLAIN.
+ * Definition levels (nullable columns) and indices use the RLE / bit-packed hybrid.
  *
- * hyparquet-writer's generic `ParquetWriter.write` rebuilds a dictionary and statistics value by
- * value through Maps and BigInts (~3 µs per 22-column row here), too slow for a record of
- * millions of requests; this module keeps its page format, header serialisation, RLE/bit-packing
- * and Snappy (hyparquet-writer's own functions) and only replaces the per-value work. One data
- * page per column chunk (row groups are 65 536 rows, so a page is ≤ 512 KiB before compression).
+ * hyparquet-writer's generic `ParquetWriter.write` rebuilds dictionaries and statistics value by
+ * value through Maps and BigInts (~3 µs per 22-column row measured here), too slow for records of
+ * millions of requests. This module keeps its page-header serialisation and Snappy codec and
+ * does the per-value work in flat loops over typed arrays, writing compact encodings so Snappy
+ * has little to chew on.
  */
 import type { ColumnChunk, Encoding, ParquetType, Statistics } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
-import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 
 /** The sink a chunk is appended to (hyparquet-writer's `Writer`). */
 export interface ChunkWriter {
   offset: number;
   appendBytes(value: Uint8Array): void;
-  appendUint8(value: number): void;
-  appendVarInt(value: number): void;
-  ensure(size: number): void;
 }
 
 const TWO_32 = 4294967296;
+/** INT32 columns with more distinct values than this in a chunk are written PLAIN. */
+const MAX_INT_DICTIONARY = 1024;
+const DELTA_BLOCK = 128;
+const DELTA_MINIBLOCKS = 4;
+const DELTA_MINIBLOCK = DELTA_BLOCK / DELTA_MINIBLOCKS;
+
+/** A growable byte buffer with the few primitives the encoders need. */
+export class Bytes {
+  buf = new Uint8Array(1 << 16);
+  view = new DataView(this.buf.buffer);
+  n = 0;
+
+  reset(): this {
+    this.n = 0;
+    return this;
+  }
+
+  ensure(extra: number): void {
+    if (this.n + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.n + extra) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.n));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.n++] = v;
+  }
+
+  /** Unsigned LEB128 of a non-negative integer up to 2^53. */
+  varint(v: number): void {
+    this.ensure(10);
+    while (v >= 128) {
+      this.buf[this.n++] = (v % 128) | 128;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.n++] = v;
+  }
+
+  /** Zig-zag LEB128 of a safe integer. */
+  zigzag(v: number): void {
+    this.varint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+
+  get data(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
+/**
+ * The RLE / bit-packed hybrid of `values[0..n)` (each < 2^bitWidth, bitWidth ≤ 24): runs of 8 or
+ * more equal values as RLE runs, the rest as bit-packed groups of 8 (the last one zero-padded).
+ */
+export function writeHybrid(out: Bytes, values: ArrayLike<number>, n: number, bitWidth: number): void {
+  const valueBytes = (bitWidth + 7) >> 3;
+  let i = 0;
+  let packStart = -1;
+  let packGroups = 0;
+  while (i < n) {
+    const v = values[i];
+    let run = 1;
+    while (i + run < n && values[i + run] === v) run++;
+    if (run >= 8) {
+      if (packGroups > 0) {
+        writePacked(out, values, n, packStart, packGroups, bitWidth);
+        packGroups = 0;
+      }
+      out.varint(run * 2);
+      out.ensure(valueBytes);
+      for (let b = 0; b < valueBytes; b++) out.buf[out.n++] = (v >>> (8 * b)) & 255;
+      i += run;
+    } else {
+      if (packGroups === 0) packStart = i;
+      packGroups++;
+      i += 8;
+      // Like parquet-mr, keep a bit-packed run's header to one byte (at most 63 groups).
+      if (packGroups === 63) {
+        writePacked(out, values, n, packStart, packGroups, bitWidth);
+        packGroups = 0;
+      }
+    }
+  }
+  if (packGroups > 0) writePacked(out, values, n, packStart, packGroups, bitWidth);
+}
+
+function writePacked(
+  out: Bytes,
+  values: ArrayLike<number>,
+  n: number,
+  start: number,
+  groups: number,
+  bitWidth: number,
+): void {
+  out.varint(groups * 2 + 1);
+  out.ensure(groups * bitWidth);
+  const buf = out.buf;
+  let at = out.n;
+  let acc = 0;
+  let bits = 0;
+  const end = start + groups * 8;
+  for (let i = start; i < end; i++) {
+    acc |= (i < n ? values[i] : 0) << bits;
+    bits += bitWidth;
+    while (bits >= 8) {
+      buf[at++] = acc & 255;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  out.n = at;
+}
+
+/** Bits needed to store values 0..max (at least 1). */
+function bitWidthOf(max: number): number {
+  return max <= 1 ? 1 : 32 - Math.clz32(max);
+}
 
 /** Scratch buffers reused for every chunk (one encoder per file). */
 export class ChunkEncoder {
-  private readonly levels = new ByteWriter(1 << 16);
-  private readonly page = new ByteWriter(1 << 20);
+  private readonly body = new Bytes();
+  private readonly dict = new Bytes();
+  private readonly levels = new Bytes();
   private readonly header = new ByteWriter(256);
+  private readonly intIndex = new Int32Array(65536).fill(-1);
+  private readonly intValues = new Int32Array(MAX_INT_DICTIONARY);
+  private readonly indices = new Int32Array(1 << 16);
 
   /**
-   * A dictionary-encoded BYTE_ARRAY (UTF8) column. `dictionary` holds each distinct value's UTF-8
-   * bytes; `indices[0..nonNull)` the dictionary index of each non-null value in row order;
-   * `def[0..rows)` 1 for a value, 0 for null (null when the column is required).
+   * A dictionary-encoded BYTE_ARRAY (UTF8) column. `dictionary[0..size)` holds each distinct
+   * value's UTF-8 bytes; `indices[0..nonNull)` the dictionary index of each non-null value in row
+   * order; `def[0..rows)` 1 for a value, 0 for null (null when the column is required).
    */
-  dictionaryChunk(
+  stringChunk(
     out: ChunkWriter,
     name: string,
     rows: number,
     dictionary: readonly Uint8Array[],
-    dictionarySize: number,
+    size: number,
     indices: Int32Array,
     nonNull: number,
     def: Uint8Array | null,
   ): ColumnChunk {
-    const start = out.offset;
-    // Dictionary page: PLAIN byte arrays.
-    const page = reset(this.page);
+    const d = this.dict.reset();
     let minAt = -1;
     let maxAt = -1;
-    for (let d = 0; d < dictionarySize; d++) {
-      const bytes = dictionary[d];
-      page.appendUint32(bytes.length);
-      page.appendBytes(bytes);
-      if (minAt < 0 || compareBytes(bytes, dictionary[minAt]) < 0) minAt = d;
-      if (maxAt < 0 || compareBytes(bytes, dictionary[maxAt]) > 0) maxAt = d;
+    for (let k = 0; k < size; k++) {
+      const bytes = dictionary[k];
+      d.ensure(4);
+      d.view.setUint32(d.n, bytes.length, true);
+      d.n += 4;
+      d.bytes(bytes);
+      if (minAt < 0 || compareBytes(bytes, dictionary[minAt]) < 0) minAt = k;
+      if (maxAt < 0 || compareBytes(bytes, dictionary[maxAt]) > 0) maxAt = k;
     }
-    let uncompressed = this.writePage(out, page.getBytes(), null, 'DICTIONARY_PAGE', dictionarySize, 0, rows);
-    const dataStart = out.offset;
-    // Data page: bit width, then the RLE / bit-packed hybrid of the indices.
-    reset(page);
-    const bitWidth = dictionarySize <= 2 ? 1 : 32 - Math.clz32(dictionarySize - 1);
-    page.appendUint8(bitWidth);
-    writeRleBitPackedHybrid(page, indices.subarray(0, nonNull), bitWidth);
-    uncompressed += this.writePage(out, page.getBytes(), def, 'RLE_DICTIONARY', rows, rows - nonNull, rows);
-    return chunk(
-      name,
-      'BYTE_ARRAY',
-      def ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE_DICTIONARY'],
-      rows,
-      start,
-      dataStart,
-      start,
-      out.offset,
-      uncompressed,
-      {
-        null_count: BigInt(rows - nonNull),
-        min_value: minAt >= 0 ? dictionary[minAt] : undefined,
-        max_value: maxAt >= 0 ? dictionary[maxAt] : undefined,
-      },
-    );
+    return this.dictionaryChunk(out, name, 'BYTE_ARRAY', rows, size, indices, nonNull, def, {
+      null_count: BigInt(rows - nonNull),
+      min_value: minAt >= 0 ? dictionary[minAt] : undefined,
+      max_value: maxAt >= 0 ? dictionary[maxAt] : undefined,
+    });
   }
 
-  /** An INT64 column from integer-valued doubles (required). */
+  /** An INT64 column from safe-integer doubles (required). */
   int64Chunk(out: ChunkWriter, name: string, values: Float64Array, rows: number): ColumnChunk {
-    const page = reset(this.page);
-    page.ensure(rows * 8);
-    const view = page.view;
-    let at = page.index;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < rows; i++) {
@@ -99,16 +206,42 @@ export class ChunkEncoder {
       if (!Number.isSafeInteger(v)) throw new Error(`record column ${name}: ${v} is not an integer`);
       if (v < min) min = v;
       if (v > max) max = v;
-      const hi = Math.floor(v / TWO_32);
-      view.setUint32(at, v - hi * TWO_32, true);
-      view.setInt32(at + 4, hi, true);
-      at += 8;
     }
-    advance(page, at);
-    return this.plainChunk(out, name, 'INT64', rows, null, 0, rows > 0 ? { min, max } : null);
+    const stats = {
+      null_count: 0n,
+      min_value: rows > 0 ? min : undefined,
+      max_value: rows > 0 ? max : undefined,
+    };
+    const start = out.offset;
+    if (rows > 0 && writeDeltaBinaryPacked(this.body, values, rows, this.indices)) {
+      const size = this.writeDataPage(out, this.body.data, null, 'DELTA_BINARY_PACKED', rows, 0);
+      return chunk(
+        name,
+        'INT64',
+        ['DELTA_BINARY_PACKED'],
+        rows,
+        start,
+        start,
+        undefined,
+        out.offset,
+        size,
+        stats,
+      );
+    }
+    const b = this.body.reset();
+    b.ensure(rows * 8);
+    for (let i = 0; i < rows; i++) {
+      const v = values[i];
+      const hi = Math.floor(v / TWO_32);
+      b.view.setUint32(b.n, v - hi * TWO_32, true);
+      b.view.setInt32(b.n + 4, hi, true);
+      b.n += 8;
+    }
+    const size = this.writeDataPage(out, b.data, null, 'PLAIN', rows, 0);
+    return chunk(name, 'INT64', ['PLAIN'], rows, start, start, undefined, out.offset, size, stats);
   }
 
-  /** An INT32 column; `def` marks nulls (values at null rows are skipped). */
+  /** An INT32 column of values in 0..65535; `def` marks nulls (values at null rows are ignored). */
   int32Chunk(
     out: ChunkWriter,
     name: string,
@@ -116,29 +249,73 @@ export class ChunkEncoder {
     rows: number,
     def: Uint8Array | null,
   ): ColumnChunk {
-    const page = reset(this.page);
-    page.ensure(rows * 4);
-    const view = page.view;
-    let at = page.index;
-    let min = 2147483647;
-    let max = -2147483648;
-    let nulls = 0;
+    const index = this.intIndex;
+    const distinct = this.intValues;
+    const indices = this.indices;
+    let size = 0;
+    let nonNull = 0;
+    let min = 65535;
+    let max = 0;
+    let dictionary = true;
     for (let i = 0; i < rows; i++) {
-      if (def !== null && def[i] === 0) {
-        nulls++;
-        continue;
-      }
+      if (def !== null && def[i] === 0) continue;
       const v = values[i];
+      if (v < 0 || v > 65535) throw new Error(`record column ${name}: ${v} is outside 0..65535`);
       if (v < min) min = v;
       if (v > max) max = v;
-      view.setInt32(at, v, true);
-      at += 4;
+      if (dictionary) {
+        let k = index[v];
+        if (k < 0) {
+          if (size === MAX_INT_DICTIONARY) dictionary = false;
+          else {
+            k = index[v] = size;
+            distinct[size++] = v;
+          }
+        }
+        indices[nonNull] = k;
+      }
+      nonNull++;
     }
-    advance(page, at);
-    return this.plainChunk(out, name, 'INT32', rows, def, nulls, rows > nulls ? { min, max } : null);
+    for (let k = 0; k < size; k++) index[distinct[k]] = -1;
+    const nulls = rows - nonNull;
+    const stats = {
+      null_count: BigInt(nulls),
+      min_value: nonNull > 0 ? min : undefined,
+      max_value: nonNull > 0 ? max : undefined,
+    };
+    if (dictionary) {
+      const d = this.dict.reset();
+      d.ensure(size * 4);
+      for (let k = 0; k < size; k++) {
+        d.view.setInt32(d.n, distinct[k], true);
+        d.n += 4;
+      }
+      return this.dictionaryChunk(out, name, 'INT32', rows, size, indices, nonNull, def, stats);
+    }
+    const b = this.body.reset();
+    b.ensure(rows * 4);
+    for (let i = 0; i < rows; i++) {
+      if (def !== null && def[i] === 0) continue;
+      b.view.setInt32(b.n, values[i], true);
+      b.n += 4;
+    }
+    const start = out.offset;
+    const written = this.writeDataPage(out, b.data, def, 'PLAIN', rows, nulls);
+    return chunk(
+      name,
+      'INT32',
+      def ? ['PLAIN', 'RLE'] : ['PLAIN'],
+      rows,
+      start,
+      start,
+      undefined,
+      out.offset,
+      written,
+      stats,
+    );
   }
 
-  /** A DOUBLE column; NaN is written as null. */
+  /** A DOUBLE column; NaN is written as null (and `def` filled accordingly). */
   doubleChunk(
     out: ChunkWriter,
     name: string,
@@ -146,10 +323,8 @@ export class ChunkEncoder {
     rows: number,
     def: Uint8Array,
   ): ColumnChunk {
-    const page = reset(this.page);
-    page.ensure(rows * 8);
-    const view = page.view;
-    let at = page.index;
+    const b = this.body.reset();
+    b.ensure(rows * 8);
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     let nulls = 0;
@@ -163,105 +338,109 @@ export class ChunkEncoder {
       def[i] = 1;
       if (v < min) min = v;
       if (v > max) max = v;
-      view.setFloat64(at, v, true);
-      at += 8;
+      b.view.setFloat64(b.n, v, true);
+      b.n += 8;
     }
-    advance(page, at);
-    return this.plainChunk(out, name, 'DOUBLE', rows, def, nulls, rows > nulls ? { min, max } : null);
+    const start = out.offset;
+    const size = this.writeDataPage(out, b.data, def, 'PLAIN', rows, nulls);
+    return chunk(name, 'DOUBLE', ['PLAIN', 'RLE'], rows, start, start, undefined, out.offset, size, {
+      null_count: BigInt(nulls),
+      min_value: rows > nulls ? min : undefined,
+      max_value: rows > nulls ? max : undefined,
+    });
   }
 
   /** A required BOOLEAN column from 0/1 bytes. */
   booleanChunk(out: ChunkWriter, name: string, values: Uint8Array, rows: number): ColumnChunk {
-    const page = reset(this.page);
+    const b = this.body.reset();
     const bytes = (rows + 7) >> 3;
-    page.ensure(bytes);
-    const view = page.view;
-    const at = page.index;
+    b.ensure(bytes);
     let any = 0;
     let all = 1;
-    for (let b = 0; b < bytes; b++) {
+    for (let k = 0; k < bytes; k++) {
       let byte = 0;
-      const end = Math.min(8, rows - b * 8);
-      for (let k = 0; k < end; k++) {
-        const v = values[b * 8 + k] !== 0 ? 1 : 0;
-        byte |= v << k;
+      const end = Math.min(8, rows - k * 8);
+      for (let j = 0; j < end; j++) {
+        const v = values[k * 8 + j] !== 0 ? 1 : 0;
+        byte |= v << j;
         any |= v;
         all &= v;
       }
-      view.setUint8(at + b, byte);
+      b.buf[b.n++] = byte;
     }
-    advance(page, at + bytes);
-    return this.plainChunk(
-      out,
-      name,
-      'BOOLEAN',
-      rows,
-      null,
-      0,
-      rows > 0 ? { min: all === 1, max: any === 1 } : null,
-    );
+    const start = out.offset;
+    const size = this.writeDataPage(out, b.data, null, 'PLAIN', rows, 0);
+    return chunk(name, 'BOOLEAN', ['PLAIN'], rows, start, start, undefined, out.offset, size, {
+      null_count: 0n,
+      min_value: rows > 0 ? all === 1 : undefined,
+      max_value: rows > 0 ? any === 1 : undefined,
+    });
   }
 
-  private plainChunk(
+  /** Dictionary page (already in `this.dict`) plus the RLE_DICTIONARY data page. */
+  private dictionaryChunk(
     out: ChunkWriter,
     name: string,
     type: ParquetType,
     rows: number,
+    size: number,
+    indices: Int32Array,
+    nonNull: number,
     def: Uint8Array | null,
-    nulls: number,
-    bounds: { min: number | boolean; max: number | boolean } | null,
+    stats: Statistics,
   ): ColumnChunk {
     const start = out.offset;
-    const uncompressed = this.writePage(out, this.page.getBytes(), def, 'PLAIN', rows, nulls, rows);
-    return chunk(
-      name,
-      type,
-      def ? ['PLAIN', 'RLE'] : ['PLAIN'],
-      rows,
-      start,
-      start,
-      undefined,
-      out.offset,
-      uncompressed,
-      {
-        null_count: BigInt(nulls),
-        min_value: bounds?.min,
-        max_value: bounds?.max,
-      },
-    );
+    let written = this.writeDictionaryPage(out, this.dict.data, size);
+    const dataStart = out.offset;
+    const b = this.body.reset();
+    const bitWidth = bitWidthOf(size - 1);
+    b.u8(bitWidth);
+    writeHybrid(b, indices, nonNull, bitWidth);
+    written += this.writeDataPage(out, b.data, def, 'RLE_DICTIONARY', rows, rows - nonNull);
+    const encodings: Encoding[] = def ? ['PLAIN', 'RLE', 'RLE_DICTIONARY'] : ['PLAIN', 'RLE_DICTIONARY'];
+    return chunk(name, type, encodings, rows, start, dataStart, start, out.offset, written, stats);
   }
 
-  /** Compress `body` and append header, definition levels (data pages) and body; returns the uncompressed size. */
-  private writePage(
+  private writeDictionaryPage(out: ChunkWriter, body: Uint8Array, size: number): number {
+    const compressed = snappyCompress(body);
+    const header = this.header;
+    header.index = 0;
+    header.offset = 0;
+    writePageHeader(header, {
+      type: 'DICTIONARY_PAGE',
+      uncompressed_page_size: body.length,
+      compressed_page_size: compressed.length,
+      dictionary_page_header: { num_values: size, encoding: 'PLAIN' },
+    });
+    out.appendBytes(header.getBytes());
+    out.appendBytes(compressed);
+    return header.offset + body.length;
+  }
+
+  /** Header, definition levels (uncompressed, as v2 pages keep them) and compressed body. */
+  private writeDataPage(
     out: ChunkWriter,
     body: Uint8Array,
     def: Uint8Array | null,
-    encoding: Encoding | 'DICTIONARY_PAGE',
-    values: number,
-    nulls: number,
+    encoding: Encoding,
     rows: number,
+    nulls: number,
   ): number {
     const compressed = snappyCompress(body);
-    const header = reset(this.header);
-    if (encoding === 'DICTIONARY_PAGE') {
-      writePageHeader(header, {
-        type: 'DICTIONARY_PAGE',
-        uncompressed_page_size: body.length,
-        compressed_page_size: compressed.length,
-        dictionary_page_header: { num_values: values, encoding: 'PLAIN' },
-      });
-      out.appendBytes(header.getBytes());
-      out.appendBytes(compressed);
-      return header.offset + body.length;
+    let levelBytes = 0;
+    if (def !== null) {
+      writeHybrid(this.levels.reset(), def, rows, 1);
+      levelBytes = this.levels.n;
     }
-    const levels = reset(this.levels);
-    const levelBytes = def ? writeRleBitPackedHybrid(levels, def.subarray(0, rows), 1) : 0;
+    const header = this.header;
+    header.index = 0;
+    header.offset = 0;
     writePageHeader(header, {
       type: 'DATA_PAGE_V2',
       uncompressed_page_size: levelBytes + body.length,
       compressed_page_size: levelBytes + compressed.length,
       data_page_header_v2: {
-        num_values: values,
+        num_values: rows,
         num_nulls: nulls,
         num_rows: rows,
         encoding,
@@ -271,10 +450,92 @@ export class ChunkEncoder {
       },
     });
     out.appendBytes(header.getBytes());
-    if (levelBytes > 0) out.appendBytes(levels.getBytes());
+    if (levelBytes > 0) out.appendBytes(this.levels.data);
     out.appendBytes(compressed);
     return header.offset + levelBytes + body.length;
   }
+}
+
+/**
+ * DELTA_BINARY_PACKED of `values[0..rows)` (safe integers) into `b` (reset first): blocks of 128
+ * deltas in 4 miniblocks of 32, each bit-packed at its own width. Returns false, leaving `b`
+ * unusable, when the first value or a delta is beyond ±2^52 or a block's deltas span 2^32 or
+ * more; the caller then writes PLAIN. `scratch` holds at least 128 entries.
+ */
+export function writeDeltaBinaryPacked(
+  b: Bytes,
+  values: Float64Array,
+  rows: number,
+  scratch: Int32Array,
+): boolean {
+  b.reset();
+  if (Math.abs(values[0]) >= 2 ** 52) return false;
+  b.varint(DELTA_BLOCK);
+  b.varint(DELTA_MINIBLOCKS);
+  b.varint(rows);
+  b.zigzag(values[0]);
+  const deltas = scratch; // (delta - minDelta) as uint32 bits
+  for (let blockStart = 1; blockStart < rows; blockStart += DELTA_BLOCK) {
+    const blockEnd = Math.min(rows, blockStart + DELTA_BLOCK);
+    let minDelta = Number.POSITIVE_INFINITY;
+    for (let i = blockStart; i < blockEnd; i++) {
+      const delta = values[i] - values[i - 1];
+      if (delta < minDelta) minDelta = delta;
+    }
+    if (Math.abs(minDelta) >= 2 ** 52) return false;
+    const count = blockEnd - blockStart;
+    for (let j = 0; j < count; j++) {
+      const adjusted = values[blockStart + j] - values[blockStart + j - 1] - minDelta;
+      if (adjusted >= TWO_32) return false;
+      deltas[j] = adjusted | 0;
+    }
+    b.zigzag(minDelta);
+    const widthsAt = b.n;
+    b.ensure(DELTA_MINIBLOCKS);
+    b.n += DELTA_MINIBLOCKS;
+    for (let m = 0; m < DELTA_MINIBLOCKS; m++) {
+      const from = m * DELTA_MINIBLOCK;
+      if (from >= count) {
+        b.buf[widthsAt + m] = 0;
+        continue;
+      }
+      const to = Math.min(count, from + DELTA_MINIBLOCK);
+      let or = 0;
+      for (let j = from; j < to; j++) or |= deltas[j];
+      const width = or === 0 ? 0 : 32 - Math.clz32(or);
+      b.buf[widthsAt + m] = width;
+      if (width === 0) continue;
+      // 32 values (zero-padded) × width bits = 4 × width bytes, least significant bits first.
+      b.ensure(4 * width);
+      const buf = b.buf;
+      let at = b.n;
+      let acc = 0;
+      let bits = 0;
+      for (let j = from; j < from + DELTA_MINIBLOCK; j++) {
+        const v = j < to ? deltas[j] >>> 0 : 0;
+        // Fewer than 8 bits are pending, so at most one 32-bit word overflows.
+        if (bits + width <= 32) {
+          acc = (acc | (v << bits)) >>> 0;
+          bits += width;
+        } else {
+          acc = (acc | (v << bits)) >>> 0;
+          buf[at++] = acc & 255;
+          buf[at++] = (acc >>> 8) & 255;
+          buf[at++] = (acc >>> 16) & 255;
+          buf[at++] = acc >>> 24;
+          acc = v >>> (32 - bits);
+          bits = bits + width - 32;
+        }
+        while (bits >= 8) {
+          buf[at++] = acc & 255;
+          acc >>>= 8;
+          bits -= 8;
+        }
+      }
+      b.n = at;
+    }
+  }
+  return true;
 }
 
 function chunk(
@@ -304,17 +565,6 @@ function chunk(
       statistics,
     },
   };
-}
-
-function reset(w: ByteWriter): ByteWriter {
-  w.index = 0;
-  w.offset = 0;
-  return w;
-}
-
-function advance(w: ByteWriter, at: number): void {
-  w.offset += at - w.index;
-  w.index = at;
 }
 
 /** Unsigned lexicographic order, as Parquet orders BYTE_ARRAY statistics. */

@@ -274,7 +274,7 @@ export class ParquetRecordFormat implements RecordFormat {
   private keyed(col: KeyedStringColumn, keys: ArrayLike<number>, rows: number, nullable: boolean) {
     const nonNull = col.encode(keys, rows, this.indices, this.def);
     if (!nullable && nonNull !== rows) throw new Error(`record column ${col.name}: missing value`);
-    return this.encoder.dictionaryChunk(
+    return this.encoder.stringChunk(
       this.out,
       col.name,
       rows,
@@ -303,7 +303,7 @@ export class ParquetRecordFormat implements RecordFormat {
       }
       indices[i] = d;
     }
-    return this.encoder.dictionaryChunk(
+    return this.encoder.stringChunk(
       this.out,
       'clientIp',
       rows,

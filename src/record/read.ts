@@ -173,13 +173,14 @@ export function* parseCsv(chunks: Iterable<string>, file: string): Generator<Csv
     field = '';
     quoted = false;
   };
-  const endRecord = (): CsvRecord => {
+  /** The finished record, or undefined for a blank line (one empty unquoted field). */
+  const endRecord = (): CsvRecord | undefined => {
     const last = fields.length - 1;
     if (!quotedFlags[last] && fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1);
     const rec = { fields, quoted: quotedFlags, line: recordLine };
     fields = [];
     quotedFlags = [];
-    return rec;
+    return last === 0 && !rec.quoted[0] && rec.fields[0] === '' ? undefined : rec;
   };
   for (const chunk of chunks) {
     const n = chunk.length;
@@ -210,7 +211,8 @@ export function* parseCsv(chunks: Iterable<string>, file: string): Generator<Csv
         } else if (c === LF) {
           field += chunk.slice(seg, i);
           endField();
-          yield endRecord();
+          const rec = endRecord();
+          if (rec) yield rec;
           line++;
           recordLine = line;
           state = 0;
@@ -237,7 +239,7 @@ export function* parseCsv(chunks: Iterable<string>, file: string): Generator<Csv
         seg = ++i;
       } else if (c === LF) {
         endField();
-        yield endRecord();
+        yield endRecord()!;
         line++;
         recordLine = line;
         state = 0;
@@ -253,7 +255,8 @@ export function* parseCsv(chunks: Iterable<string>, file: string): Generator<Csv
   if (state === 2) throw new RecordFileError(file, 'unterminated quoted field', recordLine);
   if (state !== 0 || fields.length > 0) {
     endField();
-    yield endRecord();
+    const rec = endRecord();
+    if (rec) yield rec;
   }
 }
 

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JournalBatch, OUTCOME_OK } from '../../src/engine/journal.js';
+import { InFlightRows } from '../../src/record/in-flight.js';
+
+describe('InFlightRows', () => {
+  it('property: behaves as a map from id to row under any hold/release order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 })), { maxLength: 600 }),
+        fc.integer({ min: 0, max: 2 ** 20 }),
+        (ops, base) => {
+          const store = new InFlightRows(2);
+          const model = new Map<number, number>();
+          const b = new JournalBatch(1);
+          for (const [hold, k] of ops) {
+            const id = base + k * 1024; // colliding home slots
+            if (hold && !model.has(id)) {
+              b.clear();
+              b.pushRouted(k, id, 0, 0, 0, k, 0, 0, 0, 0, OUTCOME_OK, 1, 0);
+              store.hold(b, 0);
+              model.set(id, k);
+            } else if (!hold) {
+              store.release(id);
+              model.delete(id);
+            }
+            expect(store.size).toBe(model.size);
+          }
+          for (const [id, k] of model) {
+            const s = store.find(id);
+            expect(s).toBeGreaterThanOrEqual(0);
+            expect(store.clientPort[s]).toBe(k);
+          }
+          expect(store.find(base - 1)).toBe(-1);
+          const order = store.heldInArrivalOrder().map((s) => store.id[s]);
+          expect(order).toEqual(
+            [...model.entries()].sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([id]) => id),
+          );
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
