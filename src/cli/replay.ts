@@ -98,12 +98,12 @@ export async function simulate(
   const sinks: JournalSink[] = [projections.sink, ...(opts.sinks ?? [])];
   const closers: Array<() => string> = [];
   if (opts.record !== undefined) {
-    const writer = openRecordWriter(opts.record);
+    const writer = openOutput('--record', () => openRecordWriter(opts.record!));
     sinks.push(writer);
     closers.push(() => writer.close());
   }
   if (opts.journal !== undefined) {
-    const writer = new JournalFileWriter(opts.journal);
+    const writer = openOutput('--journal', () => new JournalFileWriter(opts.journal!));
     sinks.push(writer);
     closers.push(() => writer.close());
   }
@@ -158,4 +158,17 @@ function tick(bar: SingleBar | undefined, sim: Simulation, started: number): Sin
   bar.setTotal(total);
   bar.update(p.requests, { sim: `${(p.now / 1_000_000).toFixed(1)}s` });
   return bar;
+}
+
+/** Open an output file; a path that cannot be written is a user mistake, not a crash. */
+function openOutput<T>(option: string, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    if (err instanceof RecordFileError) throw new UserError([`${option}: ${err.message}`]);
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e?.code === 'string' && typeof e.path === 'string')
+      throw new UserError([`${option}: cannot write ${e.path} (${e.code})`]);
+    throw err;
+  }
 }

@@ -33,7 +33,6 @@ import {
   type ListenerSpec,
   type ScopeSpec,
 } from './compile.js';
-import { normalizeHost } from './host.js';
 
 export interface BalancerObserver {
   listenerDefined?(index: number, key: string, layer: 4 | 7): void;
@@ -101,6 +100,8 @@ export class ScopeRuntime {
   cluster: SchedulerCluster | null = null;
   /** Number of eligible members (fast "no backend" check). */
   eligibleCount = 0;
+  /** Whether picks need the client 4-tuple hash (cluster model or consistent hashing). */
+  needsTuple = false;
 
   constructor(spec: ScopeSpec, index: number) {
     this.spec = spec;
@@ -202,7 +203,7 @@ export class Balancer {
     }
     out.outcome = OUTCOME_OK;
     if (l.spec.layer === 7) {
-      const rule = l.spec.matcher!.match(normalizeHost(host), path);
+      const rule = l.spec.matcher!.matchRaw(host, path);
       out.scope = rule >= 0 ? l.ruleScopes[rule] : l.groupScope >= 0 ? l.groupScope : l.defaultScope;
     } else {
       out.scope =
@@ -232,7 +233,8 @@ export class Balancer {
       return;
     }
     const spec = s.spec;
-    const tuple = hash4(clientIp, clientPort, 0, this.listeners[out.listener].spec.port);
+    // The 4-tuple hash only matters for the cluster model and consistent hashing.
+    const tuple = s.needsTuple ? hash4(clientIp, clientPort, 0, this.listeners[out.listener].spec.port) : 0;
     out.tuple = tuple;
     const cluster = s.cluster!;
     cluster.route(tuple);
@@ -382,6 +384,11 @@ export class Balancer {
       this.options.seed,
       spec.key,
     );
+    s.needsTuple =
+      s.cluster.instances.length > 1 ||
+      spec.scheduler === 'sch' ||
+      spec.scheduler === 'tch' ||
+      spec.scheduler === 'qch';
     if (spec.sticky === 'source-ip') s.persistence = new SourceIpPersistence(spec.stickyTimeout * 1_000_000);
     this.options.observer?.scopeDefined?.(
       index,

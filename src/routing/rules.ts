@@ -16,7 +16,7 @@
  */
 import type { MatchKind } from '../engine/journal.js';
 import type { ForwardingRule } from '../topology/types.js';
-import { pathEnd } from './host.js';
+import { normalizeHost, pathEnd } from './host.js';
 import { ExactDomainTable } from './strategies/exact-domain.js';
 import { UrlPrefixTable } from './strategies/url-prefix.js';
 import { WildcardDomainTable } from './strategies/wildcard-domain.js';
@@ -39,10 +39,19 @@ export function matchKindOf(rule: Pick<ForwardingRule, 'Domain' | 'Url'>): Match
   return wildcard ? 'wildcard-domain' : 'exact-domain';
 }
 
+/** Distinct raw Host values remembered per listener before the memo is reset. */
+const HOST_MEMO_LIMIT = 4096;
+
 export class RuleMatcher {
   readonly exact = new ExactDomainTable<DomainBlock>();
   readonly wildcard = new WildcardDomainTable<DomainBlock>();
   readonly urlOnly = new UrlPrefixTable();
+  /**
+   * Raw Host header → its domain block (null: none). Normalising and matching a host costs a walk
+   * over its characters; a listener sees few distinct hosts, so one hash lookup replaces it — as
+   * nginx's server-name hash does. Bounded: reset when it holds HOST_MEMO_LIMIT hosts.
+   */
+  private readonly hostMemo = new Map<string, DomainBlock | null>();
 
   constructor(
     readonly rules: readonly ForwardingRule[],
@@ -71,10 +80,25 @@ export class RuleMatcher {
     return this.exact.match(host) ?? this.wildcard.match(host);
   }
 
+  /** Index of the matching rule for a raw Host header (any case, with port) and a path, or -1. */
+  matchRaw(rawHost: string, path: string): number {
+    let block = this.hostMemo.get(rawHost);
+    if (block === undefined) {
+      if (this.hostMemo.size >= HOST_MEMO_LIMIT) this.hostMemo.clear();
+      const host = normalizeHost(rawHost);
+      block = this.exact.match(host) ?? this.wildcard.match(host) ?? null;
+      this.hostMemo.set(rawHost, block);
+    }
+    return this.matchInBlock(block ?? undefined, path);
+  }
+
   /** Index of the matching rule for a normalised host and a path (query allowed), or -1. */
   match(host: string, path: string): number {
+    return this.matchInBlock(this.exact.match(host) ?? this.wildcard.match(host), path);
+  }
+
+  private matchInBlock(block: DomainBlock | undefined, path: string): number {
     const end = pathEnd(path);
-    const block = this.exact.match(host) ?? this.wildcard.match(host);
     if (block === undefined) return this.urlOnly.match(path, end);
     if (this.policy === 'url-also' && this.urlOnly.size > 0) {
       const own = block.urls.matchLength(path, end);

@@ -2,38 +2,37 @@
  * Wildcard domain rules `*.suffix`: `*` stands for one or more labels, so `*.example.com` matches
  * `a.example.com` and `a.b.example.com` but not `example.com`; among wildcards the longest suffix
  * (the most specific) wins — nginx's leading-wildcard lookup and CLB's documented priority
- * (clb-semantics.md §3.2, lb-algorithms.md §6).
+ * (clb-semantics.md §3.2, lb-algorithms.md §6). One backwards walk of a character trie of the
+ * reversed suffixes per lookup.
  */
+import { CharTrie } from './char-trie.js';
+
 export class WildcardDomainTable<T> {
-  /** Suffixes with their leading dot (`.example.com`), longest first. */
-  private suffixes: string[] = [];
-  private values: T[] = [];
+  private readonly trie = new CharTrie();
+  private readonly patterns: string[] = [];
+  private readonly values: T[] = [];
 
   get(pattern: string): T | undefined {
-    const i = this.suffixes.indexOf(pattern.slice(1));
+    const i = this.patterns.indexOf(pattern);
     return i < 0 ? undefined : this.values[i];
   }
 
   /** `pattern` is `*.example.com`. */
   set(pattern: string, value: T): void {
-    const suffix = pattern.slice(1);
-    const at = this.suffixes.indexOf(suffix);
+    const at = this.patterns.indexOf(pattern);
     if (at >= 0) {
       this.values[at] = value;
       return;
     }
-    let i = this.suffixes.length;
-    while (i > 0 && this.suffixes[i - 1].length < suffix.length) i--;
-    this.suffixes.splice(i, 0, suffix);
-    this.values.splice(i, 0, value);
+    this.trie.insert(pattern.slice(1), this.patterns.length, true);
+    this.patterns.push(pattern);
+    this.values.push(value);
   }
 
+  /** The value of the longest wildcard matching a normalised host. */
   match(host: string): T | undefined {
-    const s = this.suffixes;
-    for (let i = 0; i < s.length; i++) {
-      if (host.length > s[i].length && host.endsWith(s[i])) return this.values[i];
-    }
-    return undefined;
+    const i = this.trie.longestProperSuffix(host);
+    return i < 0 ? undefined : this.values[i];
   }
 
   all(): T[] {
