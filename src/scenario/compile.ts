@@ -69,12 +69,22 @@ class Compiler {
     return this.map.pos(path);
   }
 
-  problem(path: Path, code: string, message: string): void {
-    this.diagnostics.push({ ...this.map.pos(path), code, message });
+  problem(path: Path, code: string, message: string, atKey = false): void {
+    const pos = atKey
+      ? this.map.keyPos(path.slice(0, -1), String(path[path.length - 1]))
+      : this.map.pos(path);
+    this.diagnostics.push({ ...pos, code, message });
   }
 
   /** A reference that must name one of `known`, with a did-you-mean hint. */
-  check(path: Path, value: string, known: Iterable<string>, code: string, what: string): boolean {
+  check(
+    path: Path,
+    value: string,
+    known: Iterable<string>,
+    code: string,
+    what: string,
+    atKey = false,
+  ): boolean {
     const all = [...known];
     if (all.includes(value)) return true;
     const hint = suggest(value, all);
@@ -84,7 +94,7 @@ class Compiler {
         : hint
           ? ` (did you mean ${hint}?)`
           : `; known: ${all.slice(0, 10).join(', ')}${all.length > 10 ? ', …' : ''}`;
-    this.problem(path, code, `${formatPath(path)}: unknown ${what} ${value}${list}`);
+    this.problem(path, code, `${formatPath(path)}: unknown ${what} ${value}${list}`, atKey);
     return false;
   }
 
@@ -197,7 +207,7 @@ class Compiler {
     const backends: Record<string, Distribution> = {};
     const knownGroups = ['default', ...this.refs.vServerGroups, ...this.refs.masterSlaveGroups];
     for (const [k, d] of Object.entries(s?.groups ?? {})) {
-      this.check([...at, 'groups', k], k, knownGroups, 'UnknownGroup', 'server group');
+      this.check([...at, 'groups', k], k, knownGroups, 'UnknownGroup', 'server group', true);
       groups[k] = this.distribution(d, [...at, 'groups', k]);
     }
     for (const [k, d] of Object.entries(s?.backends ?? {})) {
@@ -207,8 +217,9 @@ class Compiler {
           [...at, 'backends', k],
           'SchemaError',
           `${formatPath([...at, 'backends', k])}: expected ServerId or ServerId:Port, got ${JSON.stringify(k)}`,
+          true,
         );
-      else this.check([...at, 'backends', k], m[1], this.refs.servers, 'UnknownBackend', 'server');
+      else this.check([...at, 'backends', k], m[1], this.refs.servers, 'UnknownBackend', 'server', true);
       backends[k] = this.distribution(d, [...at, 'backends', k]);
     }
     const out: { default?: Distribution; groups: typeof groups; backends: typeof backends } = {
@@ -348,7 +359,14 @@ class Compiler {
     const at: Path = ['simulation'];
     const clusterByListener: Record<string, ClusterShape> = {};
     for (const [k, c] of Object.entries(s.clusterByListener ?? {})) {
-      this.check([...at, 'clusterByListener', k], k, this.refs.listeners, 'UnknownListener', 'listener');
+      this.check(
+        [...at, 'clusterByListener', k],
+        k,
+        this.refs.listeners,
+        'UnknownListener',
+        'listener',
+        true,
+      );
       clusterByListener[k] = this.cluster(c, [...at, 'clusterByListener', k]);
     }
     const out: { -readonly [K in keyof SimulationOptions]: SimulationOptions[K] } = {
@@ -383,14 +401,15 @@ class Compiler {
               [...sAt, 'backends', k],
               'SchemaError',
               `${formatPath([...sAt, 'backends', k])}: expected ServerId:Port, got ${JSON.stringify(k)}`,
+              true,
             );
-          else this.check([...sAt, 'backends', k], m[1], this.refs.servers, 'UnknownBackend', 'server');
+          else this.check([...sAt, 'backends', k], m[1], this.refs.servers, 'UnknownBackend', 'server', true);
         }
         if (sum > 1 + 1e-9)
           this.problem(
             [...sAt, 'backends'],
             'SchemaError',
-            `${formatPath([...sAt, 'backends'])}: the shares add up to ${sum}, more than 1`,
+            `${formatPath([...sAt, 'backends'])}: the shares add up to ${Number(sum.toFixed(6))}, more than 1`,
           );
         const x: {
           -readonly [K in keyof Extract<Expectation, { kind: 'shares' }>]: Extract<

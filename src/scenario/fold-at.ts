@@ -2,7 +2,9 @@
  * The topology of a loaded scenario at a time: its events with `at ≤ time`, applied in order
  * (stable, as the loader sorted them). A rejected event changes nothing and becomes a Diagnostic at
  * the file node of the offending API parameter (`BackendServers[3].Weight` → that weight's line),
- * with CLB's error code; the fold goes on with the next event.
+ * with CLB's error code; the fold goes on with the next event. Rejections that only follow from an
+ * earlier rejected declarative element (its listener's Start, its group's later batches) are not
+ * repeated.
  */
 import { apply } from '../topology/apply.js';
 import type { ClbError } from '../topology/errors.js';
@@ -51,12 +53,26 @@ export function stateAt(scenario: Scenario, time?: Micros): StateAt {
   let state = EMPTY_STATE;
   const diagnostics: Diagnostic[] = [];
   let folded = 0;
+  const rejected: string[] = [];
   for (const event of scenario.events) {
     if (time !== undefined && event.at > time) continue;
     folded++;
     const r = apply(state, event);
-    if (r.ok) state = r.state;
-    else diagnostics.push(rejectionDiagnostic(event, r.error));
+    if (r.ok) {
+      state = r.state;
+      continue;
+    }
+    // A declarative element compiles to several calls; once one is rejected, the rejections of
+    // the calls that depend on it (Start after Create, AddVServerGroupBackendServers after
+    // CreateVServerGroup, everything under a load balancer) are consequences, not news.
+    const f = event.field;
+    if (
+      f.startsWith('topology.') &&
+      rejected.some((x) => f === x || f.startsWith(`${x}.`) || f.startsWith(`${x}[`))
+    )
+      continue;
+    rejected.push(f);
+    diagnostics.push(rejectionDiagnostic(event, r.error));
   }
   return { state, diagnostics, folded, later: scenario.events.length - folded };
 }

@@ -78,7 +78,7 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
     uniqueKeys: true,
     logLevel: 'silent',
   });
-  const map = new SourceMap(doc, lines, file);
+  const map = new SourceMap(doc, lines, file, text.endsWith('\n') ? text.length : text.length + 1);
   let jsonValue: unknown;
   let jsonOk = true;
   if (json) {
@@ -94,7 +94,7 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
   }
   for (const e of doc.errors) {
     if (e.code === 'DUPLICATE_KEY') {
-      const key = text.slice(e.pos[0], e.pos[1]).trim();
+      const key = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\s,{}[\]]+)/.exec(text.slice(e.pos[0]))?.[1] ?? '';
       diagnostics.push(
         map.diagnosticAt(
           e.pos[0],
@@ -153,6 +153,8 @@ export class SourceMap {
     private readonly lines: LineCounter,
     /** The file as the user typed it. */
     readonly file: string,
+    /** Length of the text: an error at its very end is shown at the end of the last line. */
+    private readonly textLength = Number.POSITIVE_INFINITY,
   ) {}
 
   /** A map for a file that could not be read or parsed: every position is 1:1. */
@@ -162,7 +164,9 @@ export class SourceMap {
 
   /** The position of an offset in the text. */
   posAtOffset(offset: number, field?: string): SourcePos {
-    const { line, col } = this.lines.linePos(Math.max(0, offset));
+    const end = this.textLength - 1;
+    const at = offset >= end && end >= 0 ? end : Math.max(0, offset);
+    const { line, col } = this.lines.linePos(at);
     const pos = { file: this.file, line: Math.max(1, line), col: Math.max(1, col) };
     return field === undefined ? pos : { ...pos, field };
   }
@@ -242,7 +246,11 @@ export class SourceMap {
     for (const pair of map.items) {
       if (!isPair(pair)) continue;
       const k = isScalar(pair.key) ? pair.key.value : pair.key;
-      const isMerge = isScalar(pair.key) && k === '<<' && (isAlias(pair.value) || isSeq(pair.value));
+      // With `merge: true` the parser gives the `<<` key a symbol value.
+      const isMerge =
+        isScalar(pair.key) &&
+        (k === '<<' || typeof k === 'symbol') &&
+        (isAlias(pair.value) || isSeq(pair.value));
       if (isMerge) {
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const s of sources) merged.push(...this.pairs(this.resolve(s), seen));

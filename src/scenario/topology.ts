@@ -52,6 +52,15 @@ class Emitter {
     this.diagnostics.push({ ...this.map.pos(path), code, message });
   }
 
+  /** A setting that does not belong where it is: reported at its key. */
+  misplaced(path: Path, code: string, message: string): void {
+    this.diagnostics.push({
+      ...this.map.keyPos(path.slice(0, -1), String(path[path.length - 1])),
+      code,
+      message,
+    });
+  }
+
   /** Merge `extra` (a `params:` pass-through) into `params`; a parameter the form already sets is an error. */
   merge(
     params: Params,
@@ -62,7 +71,7 @@ class Emitter {
     if (!extra) return;
     for (const [k, v] of Object.entries(extra)) {
       if (k in params) {
-        this.problem(
+        this.misplaced(
           [...extraPath, k],
           'SchemaError',
           `${k} is already set by ${setBy[k] ?? 'this element'}; remove it from params`,
@@ -157,7 +166,7 @@ function health(
   put(params, paths, switchName, 'on', at);
   if (value.type !== undefined) {
     if (l4) put(params, paths, 'HealthCheckType', value.type, [...at, 'type']);
-    else em.problem([...at, 'type'], 'SchemaError', 'healthCheck.type applies to TCP/UDP listeners only');
+    else em.misplaced([...at, 'type'], 'SchemaError', 'healthCheck.type applies to TCP/UDP listeners only');
   }
   put(params, paths, 'HealthCheckDomain', value.domain, [...at, 'domain']);
   put(params, paths, 'HealthCheckURI', value.uri, [...at, 'uri']);
@@ -205,7 +214,7 @@ function compileListener(lb: LoadBalancerData, l: ListenerData, at: Path, lbAt: 
   if (l.masterSlaveGroup !== undefined) {
     if (l4) put(params, paths, 'MasterSlaveServerGroupId', l.masterSlaveGroup, [...at, 'masterSlaveGroup']);
     else
-      em.problem(
+      em.misplaced(
         [...at, 'masterSlaveGroup'],
         'VipNotMatchRspool',
         `the backend server group does not match the listener: primary/secondary groups serve only TCP/UDP listeners, not ${l.protocol.toUpperCase()}`,
@@ -214,7 +223,7 @@ function compileListener(lb: LoadBalancerData, l: ListenerData, at: Path, lbAt: 
   put(params, paths, 'Scheduler', l.scheduler, [...at, 'scheduler']);
   if (l.stickySession !== undefined) {
     if (l4)
-      em.problem(
+      em.misplaced(
         [...at, 'stickySession'],
         'SchemaError',
         'stickySession (cookies) is for HTTP/HTTPS listeners; TCP/UDP listeners keep clients with persistence (seconds)',
@@ -224,7 +233,7 @@ function compileListener(lb: LoadBalancerData, l: ListenerData, at: Path, lbAt: 
   if (l.persistence !== undefined) {
     if (l4) put(params, paths, 'PersistenceTimeout', l.persistence, [...at, 'persistence']);
     else
-      em.problem(
+      em.misplaced(
         [...at, 'persistence'],
         'SchemaError',
         'persistence (source IP) is for TCP/UDP listeners; HTTP/HTTPS listeners use stickySession',

@@ -1,0 +1,89 @@
+/** Test helpers for scenario files: load text, format diagnostics, run a command in-process. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { expect, vi } from 'vitest';
+import { formatDiagnostic } from '../../src/cli/common.js';
+import { type LoadResult, loadScenarioText } from '../../src/scenario/load.js';
+import type { Diagnostic, Scenario } from '../../src/scenario/model.js';
+
+/** Lines joined with `\n`, so tests can count lines exactly. */
+export function lines(...ls: string[]): string {
+  return `${ls.join('\n')}\n`;
+}
+
+/** `file:line:col: CODE message` for each diagnostic of a failed load. */
+export function problems(result: LoadResult): string[] {
+  if (result.ok) return [];
+  return result.diagnostics.map(formatDiagnostic);
+}
+
+export function formatted(ds: readonly Diagnostic[]): string[] {
+  return ds.map(formatDiagnostic);
+}
+
+/** Load text that must be valid. */
+export function valid(text: string, file = 'x.yaml'): Scenario {
+  const r = loadScenarioText(text, file);
+  if (!r.ok) expect.fail(`expected a valid scenario, got:\n${problems(r).join('\n')}`);
+  return r.scenario;
+}
+
+/** A tiny valid inventory + load balancer the tests build on (lines 1–6). */
+export const BASE = [
+  'instances:',
+  '  - { InstanceId: i-1, RegionId: cn-hangzhou, VpcId: vpc-1 }',
+  '  - { InstanceId: i-2, RegionId: cn-hangzhou, VpcId: vpc-1 }',
+  'events:',
+  '  - action: CreateLoadBalancer',
+  '    params: { LoadBalancerId: lb-1, RegionId: cn-hangzhou, VpcId: vpc-1 }',
+];
+
+let dir: string | undefined;
+/** Write a file into a fresh temporary directory; returns its path. */
+export function tempFile(name: string, text: string): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'slbsim-scenario-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run one command (registered by `register`) in-process; capture stdout, stderr and the exit code. */
+export async function runCommand(register: (p: Command) => void, args: string[]): Promise<CliResult> {
+  const program = new Command('slbsim').exitOverride().configureOutput({
+    writeOut: (s) => void process.stdout.write(s),
+    writeErr: (s) => void process.stderr.write(s),
+  });
+  register(program);
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    stdout += String(s);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  });
+  process.exitCode = undefined;
+  let code: number;
+  try {
+    await program.parseAsync(['node', 'slbsim', ...args]);
+    code = Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    code = e.exitCode === 0 ? 0 : 2;
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+  return { code, stdout, stderr };
+}
