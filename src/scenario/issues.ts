@@ -92,8 +92,8 @@ function rangeText(i: Issue): string | undefined {
   }
 }
 
-function gotText(found: boolean, value: unknown, i: Issue): string {
-  if (i.code === 'too_small' || i.code === 'too_big') {
+function gotText(found: boolean, value: unknown, i: Issue, plain = false): string {
+  if (!plain && (i.code === 'too_small' || i.code === 'too_big')) {
     if (Array.isArray(value)) return `, got ${value.length}`;
     if (typeof value === 'string') return `, got ${value.length}`;
   }
@@ -138,6 +138,10 @@ function toDiagnostics(leaf: Leaf, root: unknown, map: SourceMap): Diagnostic[] 
 
   if (i.message === DURATION_MESSAGE)
     return [at('BadDuration', `${where(field)}: ${DURATION_MESSAGE}${gotText(found, value, i)}`)];
+
+  // The schema's own wording (zod's defaults start "Invalid …", "Too small …", "Too big …").
+  if (i.message.startsWith('expected ') && i.code !== 'invalid_union' && path.length > 0)
+    return [at('SchemaError', `${field}: ${i.message}${gotText(found, value, i, true)}`)];
 
   switch (i.code) {
     case 'invalid_type': {

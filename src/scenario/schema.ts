@@ -48,7 +48,8 @@ function duration(description: string) {
 }
 
 function int(min: number, max: number, description: string) {
-  return z.number().int().min(min).max(max).meta({ description });
+  const error = `expected an integer ${min}–${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error }).meta({ description });
 }
 
 const text = (description: string) => z.string().min(1).meta({ description });

@@ -74,8 +74,8 @@ describe('loadScenario: schema errors point at the offending node', () => {
       'r.yaml',
     );
     expect(problems(r)).toEqual([
-      'r.yaml:8:36: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].port: expected a number ≥ 1, got 0',
-      'r.yaml:8:47: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].weight: expected a number ≤ 100, got 101',
+      'r.yaml:8:36: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].port: expected an integer 1–65535, got 0',
+      'r.yaml:8:47: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].weight: expected an integer 0–100, got 101',
     ]);
   });
 
@@ -129,7 +129,7 @@ describe('loadScenario: schema errors point at the offending node', () => {
       'tl.yaml',
     );
     expect(problems(r)).toEqual([
-      'tl.yaml:2:58: SchemaError timeline[0].Port: expected a number, got "http"',
+      'tl.yaml:2:58: SchemaError timeline[0].Port: expected an integer 1–65535, got "http"',
       'tl.yaml:3:37: SchemaError unknown key parms in timeline[1] (did you mean params?); allowed keys: at, action, params, description',
     ]);
   });

@@ -33,7 +33,7 @@ Examples:
   $ slbsim validate scenarios/seed-case.yaml
   scenarios/seed-case.yaml: valid — seed-case: 1 load balancer, 2 listeners, 2 VServer groups, 1 rule, …
   $ slbsim validate broken.yaml
-  broken.yaml:14:51: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].weight: expected a number ≤ 100, got 150
+  broken.yaml:14:51: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].weight: expected an integer 0–100, got 150
   broken.yaml:31:9: InvalidVServerGroupId.NotFound CreateRules rejected: …`,
     )
     .action(action(validate));
