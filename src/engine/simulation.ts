@@ -18,7 +18,7 @@ import { readTrace } from '../scenario/trace.js';
 import { apply } from '../topology/apply.js';
 import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
 import { ipToNumber } from '../util/ip.js';
-import { type RandomStream, RNG_ALGORITHM, stream } from '../util/rng.js';
+import { type RandomStream, RNG_ALGORITHM, stream32 } from '../util/rng.js';
 import { VERSION } from '../version.js';
 import { AliasTable } from './alias.js';
 import { ArrivalStream } from './arrivals.js';
@@ -162,9 +162,9 @@ export class Simulation {
     this.firstIp = ipToNumber(clients?.firstIp ?? '10.0.0.1') ?? 0x0a000001;
     this.firstPort = clients?.firstPort ?? 40000;
     this.keepCookies = clients?.keepCookies ?? false;
-    this.mixRandom = stream(seed, 'mix');
-    this.clientRandom = stream(seed, 'clients');
-    this.service = new ServiceTimeSampler(stream(seed, 'service'));
+    this.mixRandom = stream32(seed, 'mix');
+    this.clientRandom = stream32(seed, 'clients');
+    this.service = new ServiceTimeSampler(stream32(seed, 'service'));
     const svc = traffic?.service;
     this.latencyModelled =
       svc !== undefined &&
@@ -257,7 +257,7 @@ export class Simulation {
                 mode: 'uniform' as const,
               },
             ];
-      this.arrivals = new ArrivalStream(phases, stream(seed, 'arrivals'), requestCap);
+      this.arrivals = new ArrivalStream(phases, stream32(seed, 'arrivals'), requestCap);
       this.mix = new AliasTable(traffic.mix.map((m) => m.weight));
       for (const m of traffic.mix) this.defineTemplate(m.listener, m.host, m.path, m.method);
       this.expected = Math.min(requestCap ?? Number.POSITIVE_INFINITY, expectedArrivals(phases));
@@ -290,7 +290,7 @@ export class Simulation {
         this.finish(false);
         return true;
       }
-      this.expireInactive(t);
+      if (this.expiryHead < this.expiry.length) this.expireInactive(t);
       this.now = t;
       if (takeHeap) {
         heap.pop();

@@ -43,12 +43,21 @@ export class LeastConnections implements Scheduler {
     const n = w.length;
     let best = -1;
     let many = false;
+    // conns and weight of the best so far, kept in locals (cross-multiplication as nginx does).
+    let cb = 0;
+    let wb = 1;
     for (let i = 0; i < n; i++) {
       if (u[i] === 0) continue;
-      if (best < 0 || c[i] * w[best] < c[best] * w[i]) {
+      const ci = c[i];
+      const wi = w[i];
+      const lhs = ci * wb;
+      const rhs = cb * wi;
+      if (best < 0 || lhs < rhs) {
         best = i;
+        cb = ci;
+        wb = wi;
         many = false;
-      } else if (c[i] * w[best] === c[best] * w[i]) {
+      } else if (lhs === rhs) {
         many = true;
       }
     }
@@ -58,7 +67,7 @@ export class LeastConnections implements Scheduler {
       let chosen = -1;
       let total = 0;
       for (let i = best; i < n; i++) {
-        if (u[i] === 0 || c[i] * w[best] !== c[best] * w[i]) continue;
+        if (u[i] === 0 || c[i] * wb !== cb * w[i]) continue;
         cur[i] += w[i];
         total += w[i];
         if (chosen < 0 || cur[i] > cur[chosen]) chosen = i;
