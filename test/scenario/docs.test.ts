@@ -34,7 +34,10 @@ describe('docs/SCENARIO.md', () => {
 
   it('its topology, timeline, traffic, simulation and expectations validate together', () => {
     const servers = ['i-legacy1', 'i-web1', 'i-web2', 'i-api1', 'i-db1', 'i-db2'];
-    const instances = ['instances:', ...servers.map((s) => `  - { InstanceId: ${s}, RegionId: cn-hangzhou, VpcId: vpc-seed }`)];
+    const instances = [
+      'instances:',
+      ...servers.map((s) => `  - { InstanceId: ${s}, RegionId: cn-hangzhou, VpcId: vpc-seed }`),
+    ];
     const traffic = block('traffic').find((b) => b.includes('phases')) as string;
     const text = [
       ...instances,
