@@ -14,6 +14,7 @@ import type { Diagnostic, Scenario } from './model.js';
 import { ScenarioFile } from './schema.js';
 import { parseSource, SourceMap } from './source.js';
 
+export { checkScenario } from './check.js';
 export { stateAt } from './fold-at.js';
 
 export type LoadResult =
