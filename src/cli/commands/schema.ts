@@ -29,8 +29,9 @@ export function schema(opts: { out?: string }): number {
 export function register(program: Command): void {
   program
     .command('schema')
+    .summary('the JSON Schema of scenario files (editor completion)')
     .description(
-      'Print the JSON Schema (draft-07) of scenario files, generated from the same schema that validates them.\n' +
+      'Print the JSON Schema (draft-07) of scenario files, generated from the same schema that validates them. ' +
         'Editors use it for completion and checking (yaml-language-server, VS Code JSON).',
     )
     .option('--out <file>', 'write it to <file> instead of stdout')

@@ -40,9 +40,10 @@ export function state(file: string, opts: StateOptions): number {
 export function register(program: Command): void {
   program
     .command('state')
+    .summary('the topology at a time: a tree, or Describe-shaped JSON')
     .description(
-      'Show the topology of a scenario after its events with at ≤ <time> (default 0: the initial topology).\n' +
-        'Default: a readable tree. --json: {"LoadBalancers":[…]} shaped like DescribeLoadBalancerAttribute,\n' +
+      'Show the topology of a scenario after its events with at ≤ <time> (default 0: the initial topology). ' +
+        'Default: a readable tree. --json: {"LoadBalancers":[…]} shaped like DescribeLoadBalancerAttribute, ' +
         "DescribeVServerGroupAttribute and Describe…ListenerAttribute, with the API's casing (diff it against the cloud).",
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')

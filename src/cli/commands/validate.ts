@@ -18,11 +18,12 @@ export function validate(file: string): number {
 export function register(program: Command): void {
   program
     .command('validate')
+    .summary('check a scenario: every problem as file:line:col: CODE message, or a one-line summary')
     .description(
-      'Check a scenario file: YAML/JSON syntax, the schema, references (listeners, groups, servers, rules),\n' +
-        "and every OpenAPI event folded in order — timeline included — with CLB's own error codes.\n" +
-        'Prints a one-line summary (the topology at time 0, the events, the traffic, the seed), or every problem\n' +
-        'as file:line:col: CODE message.',
+      'Check a scenario file: YAML/JSON syntax, the schema, references (listeners, groups, servers, rules), and ' +
+        "every OpenAPI event folded in order — timeline included — with CLB's own error codes. Prints a one-line " +
+        'summary (the topology at time 0, the events, the traffic, the seed), or every problem as ' +
+        'file:line:col: CODE message.',
     )
     .argument('<scenario>', 'scenario file (YAML, or JSON when it ends in .json)')
     .addHelpText(
