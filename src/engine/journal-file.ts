@@ -29,6 +29,7 @@ import {
   JournalBatch,
   type JournalSink,
   OUTCOME_NAMES,
+  ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_CONTROL,
 } from './journal.js';
@@ -48,6 +49,7 @@ export class JournalFormatError extends Error {
 
 export const ROUTED_TYPE = 'RequestRouted';
 export const COMPLETED_TYPE = 'RequestCompleted';
+export const ATTEMPT_FAILED_TYPE = 'AttemptFailed';
 
 /** Writes every journal row as one JSON line. */
 export class JournalFileWriter implements JournalSink {
@@ -81,6 +83,11 @@ export class JournalFileWriter implements JournalSink {
           this.partialRun = entry.partial;
         }
         file.write(`${JSON.stringify(entry)}\n`);
+      } else if (kind === ROW_ATTEMPT_FAILED) {
+        file.write(
+          `{"type":"${ATTEMPT_FAILED_TYPE}","t":${b.t[i]},"id":${b.id[i]},"scope":${b.scope[i]},` +
+            `"backend":${b.backend[i]},"node":${b.node[i]},"worker":${b.worker[i]}}\n`,
+        );
       } else if (kind === ROW_COMPLETED) {
         file.write(
           `{"type":"${COMPLETED_TYPE}","t":${b.t[i]},"id":${b.id[i]},"scope":${b.scope[i]},` +
@@ -278,6 +285,7 @@ class JournalLineParser {
     this.need(row, 't', 'number', line);
     if (type === ROUTED_TYPE) this.routed(row, line, batch);
     else if (type === COMPLETED_TYPE) this.completed(row, line, batch);
+    else if (type === ATTEMPT_FAILED_TYPE) this.attemptFailed(row, line, batch);
     else if (Object.hasOwn(CONTROL_FIELDS, type))
       this.control(row, type as ControlEntry['type'], line, batch);
     else throw this.error(line, `unknown row type "${type}"`);
@@ -319,6 +327,15 @@ class JournalLineParser {
       attempts,
       flags,
     );
+  }
+
+  private attemptFailed(row: Record<string, unknown>, line: number, batch: JournalBatch): void {
+    const id = this.need(row, 'id', 'number', line) as number;
+    const scope = this.ref(row, 'scope', line);
+    const backend = this.ref(row, 'backend', line);
+    const node = this.range(row, 'node', 0, 65535, line);
+    const worker = this.range(row, 'worker', 0, 65535, line);
+    batch.pushAttemptFailed(row.t as number, id, scope, backend, node, worker);
   }
 
   private completed(row: Record<string, unknown>, line: number, batch: JournalBatch): void {

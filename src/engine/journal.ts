@@ -18,6 +18,13 @@ export const ROW_CONTROL = 0;
 export const ROW_ROUTED = 1;
 /** A request completed: time = completion, `latency` set. Only when service time is modelled. */
 export const ROW_COMPLETED = 2;
+/**
+ * One attempt of a request failed on a dead backend and the request was retried on another
+ * (layer 7): `scope`, `backend`, `node`, `worker` name the failed pick. Precedes the request's
+ * routed row, which carries the attempt that finally answered (or, when every attempt failed,
+ * the last one, with outcome `backend-error`).
+ */
+export const ROW_ATTEMPT_FAILED = 3;
 
 /** Request outcomes. */
 export const OUTCOME_OK = 0;
@@ -290,6 +297,25 @@ export class JournalBatch {
     this.outcome[i] = outcome;
     this.attempts[i] = attempts;
     this.flags[i] = flags;
+  }
+
+  /** Append a failed-attempt row. */
+  pushAttemptFailed(
+    t: number,
+    id: number,
+    scope: number,
+    backend: number,
+    node: number,
+    worker: number,
+  ): void {
+    const i = this.n++;
+    this.kind[i] = ROW_ATTEMPT_FAILED;
+    this.t[i] = t;
+    this.id[i] = id;
+    this.scope[i] = scope;
+    this.backend[i] = backend;
+    this.node[i] = node;
+    this.worker[i] = worker;
   }
 
   /** Append a completion row. */

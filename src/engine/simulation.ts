@@ -414,11 +414,18 @@ export class Simulation {
             penalty += this.health.instanceStopped(out.backend) ? CONNECT_TIMEOUT_US : 0;
             tried[out.member] = stamp;
             b.release(scope, out.node, out.worker, out.member, out.backend);
-            flags |= FLAG_RETRIED;
+            const failedMember = out.member;
+            const failedBackend = out.backend;
             if (!b.retry(out, tried, stamp)) {
+              // Every member was tried: the last failed attempt is the request's answer (502).
               out.outcome = OUTCOME_BACKEND_ERROR;
+              out.member = failedMember;
+              out.backend = failedBackend;
               break;
             }
+            flags |= FLAG_RETRIED;
+            this.batch.pushAttemptFailed(this.now, id, scope, failedBackend, out.node, out.worker);
+            this.flushIfFull();
             attempts++;
           }
         }

@@ -14,7 +14,7 @@
  * RunFinished of a run that was not interrupted; `location` says where the records are.
  */
 import type { JournalBatch, JournalSink } from '../engine/journal.js';
-import { FLAG_AWAITS_COMPLETION, ROW_COMPLETED, ROW_CONTROL } from '../engine/journal.js';
+import { FLAG_AWAITS_COMPLETION, ROW_ATTEMPT_FAILED, ROW_COMPLETED, ROW_CONTROL } from '../engine/journal.js';
 import type { RecordFormat } from './format.js';
 import { InFlightRows } from './in-flight.js';
 
@@ -76,6 +76,8 @@ export class RecordWriter implements JournalSink {
         format.row(inFlight, slot, b.latency[i]);
         inFlight.release(id);
         this.rows++;
+      } else if (kind === ROW_ATTEMPT_FAILED) {
+        // Not a request of its own: the request's routed row follows (attempts, retried flag).
       } else if ((b.flags[i] & FLAG_AWAITS_COMPLETION) !== 0) {
         inFlight.hold(b, i);
       } else {

@@ -17,6 +17,7 @@ import {
   type JournalSink,
   OUTCOME_NAMES,
   OUTCOME_OK,
+  ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_ROUTED,
   type RunFinished,
@@ -90,7 +91,16 @@ class ReportProjection implements JournalSink {
     for (let i = 0; i < n; i++) {
       const k = kind[i];
       if (k === ROW_ROUTED) this.routed(batch, i);
-      else if (k === ROW_COMPLETED) {
+      else if (k === ROW_ATTEMPT_FAILED) {
+        const s = batch.scope[i];
+        if (s >= 0)
+          (this.scopes[s] ?? this.undefinedScope(s)).attemptFailed(
+            batch.t[i],
+            batch.backend[i],
+            batch.node[i],
+            batch.worker[i],
+          );
+      } else if (k === ROW_COMPLETED) {
         const s = batch.scope[i];
         if (s >= 0 && s < this.scopes.length) this.scopes[s]?.complete(batch.latency[i]);
         if (batch.t[i] > this.lastT) {

@@ -456,9 +456,15 @@ export class Balancer {
     s.cluster!.update({ keys: s.memberKeys, weights: s.weights, eligible: s.eligible });
     s.epoch++;
     const members: EpochMember[] = [];
-    for (let i = 0; i < n; i++)
-      members.push({ backend: s.backends[i], Weight: s.weights[i], eligible: s.eligible[i] === 1 });
-    this.options.observer?.epochStarted?.(s.index, s.epoch, members, s.cluster!.cycleLength, cause);
+    // A primary/secondary group sends everything to one server: the primary while it is eligible,
+    // else the secondary; the epoch names that one server as the only eligible member.
+    const ms = s.spec.source === 'master-slave';
+    for (let i = 0; i < n; i++) {
+      const inUse = ms ? s.eligible[i] === 1 && (i === 0 || s.eligible[0] === 0) : s.eligible[i] === 1;
+      members.push({ backend: s.backends[i], Weight: s.weights[i], eligible: inUse });
+    }
+    const cycle = ms ? (members.some((m) => m.eligible) ? 1 : 0) : s.cluster!.cycleLength;
+    this.options.observer?.epochStarted?.(s.index, s.epoch, members, cycle, cause);
   }
 }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type ControlEntry,
   JournalBatch,
+  ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_CONTROL,
   ROW_ROUTED,
@@ -28,6 +29,16 @@ function rowsOf(batches: readonly JournalBatch[]): unknown[] {
     for (let i = 0; i < b.n; i++) {
       const k = b.kind[i];
       if (k === ROW_CONTROL) rows.push({ k, control: b.control[i] });
+      else if (k === ROW_ATTEMPT_FAILED)
+        rows.push({
+          k,
+          t: b.t[i],
+          id: b.id[i],
+          scope: b.scope[i],
+          backend: b.backend[i],
+          node: b.node[i],
+          worker: b.worker[i],
+        });
       else if (k === ROW_COMPLETED)
         rows.push({
           k,

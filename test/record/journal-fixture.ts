@@ -36,7 +36,16 @@ type Row =
       attempts: number;
       flags: number;
     }
-  | { kind: 'completed'; t: number; id: number; scope: number; backend: number; latency: number };
+  | { kind: 'completed'; t: number; id: number; scope: number; backend: number; latency: number }
+  | {
+      kind: 'attemptFailed';
+      t: number;
+      id: number;
+      scope: number;
+      backend: number;
+      node: number;
+      worker: number;
+    };
 
 const AWAIT = FLAG_AWAITS_COMPLETION;
 
@@ -224,6 +233,7 @@ export const FIXTURE_ROWS: readonly Row[] = [
   { kind: 'control', entry: { type: 'HealthChanged', t: 6500, scope: 0, backend: 1, healthy: false } },
   routed(7, 1, 2, 3, 2, OUTCOME_BACKEND_ERROR, 1, 0),
   routed(8, 0, 0, 0, 0, OUTCOME_OK, 1, AWAIT),
+  { kind: 'attemptFailed', t: 9000, id: 9, scope: 0, backend: 1, node: 0, worker: 0 },
   routed(9, 0, 0, 0, 0, OUTCOME_OK, 2, AWAIT | FLAG_RETRIED),
   { kind: 'completed', t: 9300, id: 9, scope: 0, backend: 0, latency: 300 },
   { kind: 'completed', t: 9500.5, id: 0, scope: 0, backend: 0, latency: 9500.5 },
@@ -237,6 +247,7 @@ export function fixtureBatches(capacity = 4, rows: readonly Row[] = FIXTURE_ROWS
   for (const r of rows) {
     if (r.kind === 'control') b.pushControl(r.entry);
     else if (r.kind === 'completed') b.pushCompleted(r.t, r.id, r.scope, r.backend, r.latency);
+    else if (r.kind === 'attemptFailed') b.pushAttemptFailed(r.t, r.id, r.scope, r.backend, r.node, r.worker);
     else
       b.pushRouted(
         r.t,

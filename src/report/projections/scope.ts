@@ -114,6 +114,28 @@ export class ScopeState {
     if (!sticky) e.pick(slot, node, worker);
   }
 
+  /**
+   * An attempt that failed on a dead backend before the request was retried elsewhere: a failure
+   * attributed to that backend, and a scheduler pick (the retry advanced the scheduler).
+   */
+  attemptFailed(t: number, backend: number, node: number, worker: number): void {
+    let e = this.epoch;
+    if (e === null) e = this.implicitEpoch(t);
+    if (t > e.toUs) e.toUs = t;
+    if (backend >= this.slotOf.length) this.ensureBackend(backend);
+    let slot = this.slotOf[backend];
+    if (slot < 0) {
+      slot = e.addExtra(backend);
+      this.slotOf[backend] = slot;
+    }
+    let col = this.colOf[backend];
+    if (col < 0) col = this.addColumn(backend);
+    e.failed[slot]++;
+    this.failed[col]++;
+    this.failedSeries[this.clock.bucket(t)]++;
+    e.pick(slot, node, worker);
+  }
+
   /** A completion with its latency in µs. */
   complete(latency: number): void {
     if (this.latency === null) this.latency = new LatencyRecorder();
