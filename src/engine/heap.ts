@@ -94,7 +94,7 @@ export class EventHeap {
       let c = first;
       let ct = keys[2 * c];
       let co = keys[2 * c + 1];
-      const end = first + 4 < last ? first + 4 : last;
+      const end = Math.min(first + 4, last);
       for (let j = first + 1; j < end; j++) {
         const jt = keys[2 * j];
         if (jt < ct || (jt === ct && keys[2 * j + 1] < co)) {

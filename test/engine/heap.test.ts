@@ -24,7 +24,7 @@ describe('EventHeap', () => {
         fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 3 }))),
         (items) => {
           const h = new EventHeap(1);
-          items.forEach(([t, p], i) => h.push(t, p, p, i));
+          for (const [i, [t, p]] of items.entries()) h.push(t, p, p, i);
           const expected = items
             .map(([t, p], i) => ({ t, p, i }))
             .sort((a, b) => a.t - b.t || a.p - b.p || a.i - b.i)
