@@ -38,6 +38,8 @@ export interface FleetOptions {
   readonly lifetimeMs?: number;
   /** Preferred real port per `ServerId:Port` (0 or absent = ephemeral). */
   readonly ports?: ReadonlyMap<string, number>;
+  /** Scenario seconds per wall-clock second: a modelled service time waits `draw / timeScale` (default 1). */
+  readonly timeScale?: number;
 }
 
 export type AddressWatcher = (index: number, port: number) => void;
@@ -217,6 +219,7 @@ export class BackendFleet {
     const served = this.served;
     const checks = this.healthChecks;
     const index = b.index;
+    const scale = this.options.timeScale ?? 1;
     return (req, res) => {
       if (req.headers[HEALTH_HEADER] !== undefined) {
         checks[index]++;
@@ -232,7 +235,7 @@ export class BackendFleet {
         res.end(b.body);
         return;
       }
-      const us = b.sampler.sample(d);
+      const us = b.sampler.sample(d) / scale;
       if (us < 1000) setImmediate(answerLater, res, b, served);
       else setTimeout(answerLater, us / 1000, res, b, served);
     };

@@ -4,13 +4,14 @@
  *
  * One probe per (check owner, backend): the owner is the listener, or a forwarding rule whose
  * ListenerSync is off with its own health-check settings. A probe checks at the owner's
- * `HealthCheckInterval` (scaled by the run's clock), each check on a fresh connection as CLB's
- * checkers do:
+ * `HealthCheckInterval` (scaled by the run's clock; a check fires every interval whatever the
+ * previous one is doing), each on a fresh connection as CLB's checkers do:
  * - HTTP listeners (and TCP listeners with `HealthCheckType: http`): `HEAD <HealthCheckURI>` with
  *   `Host: <HealthCheckDomain>`; success when the status class is in `HealthCheckHttpCode`
  *   (default `http_2xx`);
  * - TCP/UDP listeners otherwise: the TCP connect succeeding.
- * A check fails on refusal, reset, a wrong status, or no answer within the timeout; CLB uses the
+ * A check fails on refusal, reset, a wrong status, or no answer within the timeout (a stopped ECS
+ * never answers, so its checks time out); CLB uses the
  * interval as the timeout when `HealthCheckTimeout` is shorter (clb-semantics.md §5.2). After
  * `UnhealthyThreshold` consecutive failures the backend is marked unhealthy in every scope the
  * owner schedules it in; after `HealthyThreshold` consecutive successes, healthy again. Backends
@@ -51,7 +52,9 @@ class Probe {
   successes = 0;
   failures = 0;
   timer: NodeJS.Timeout | null = null;
-  running = false;
+  /** Sequence numbers of checks sent and of the latest one answered. */
+  issued = 0;
+  answered = 0;
   retired = false;
 
   constructor(
@@ -77,6 +80,8 @@ export class HealthChecker {
     private readonly resolvePort: PortResolver,
     private readonly clock: LiveClock,
     private readonly journal: JournalSequencer | null,
+    /** Whether an ECS is stopped: its checks get no answer at all and time out. */
+    private readonly unreachable: (ServerId: string) => boolean = () => false,
   ) {}
 
   /** (Re)build the probes from the balancer's active scopes and the topology; keeps probe state by key. */
@@ -111,14 +116,14 @@ export class HealthChecker {
       if (probe.timer) clearTimeout(probe.timer);
     }
     this.probes = next;
-    if (this.started) for (const p of next.values()) if (p.timer === null && !p.running) this.schedule(p, 0);
+    if (this.started) for (const p of next.values()) if (p.timer === null) this.schedule(p);
   }
 
   /** Start checking: the first check of each probe one interval after now. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const p of this.probes.values()) this.schedule(p, 0);
+    for (const p of this.probes.values()) this.schedule(p);
   }
 
   stop(): void {
@@ -139,30 +144,38 @@ export class HealthChecker {
     return this.probes.get(`${owner}|${backendKey}`)?.healthy;
   }
 
-  private schedule(p: Probe, elapsedMs: number): void {
-    const wait = Math.max(0, this.clock.secondsToMs(p.settings.interval) - elapsedMs);
-    p.timer = setTimeout(() => this.check(p), wait);
+  /** Checks fire every interval, whether or not the previous one has answered (each has its own timeout). */
+  private schedule(p: Probe): void {
+    p.timer = setTimeout(() => this.tick(p), this.clock.secondsToMs(p.settings.interval));
     p.timer.unref();
   }
 
-  private check(p: Probe): void {
+  private tick(p: Probe): void {
     p.timer = null;
     if (p.retired || !this.started) return;
-    p.running = true;
-    const began = performance.now();
+    this.schedule(p);
+    this.check(p);
+  }
+
+  private check(p: Probe): void {
     const s = p.settings;
+    const seq = ++p.issued;
     let port: number | undefined;
     if (s.connectPort !== undefined) port = this.resolvePort(p.ServerId, s.connectPort);
     port ??= this.resolvePort(p.ServerId, p.Port);
     const timeoutMs = this.clock.secondsToMs(Math.max(s.timeout, s.interval));
     const finish = (ok: boolean) => {
-      p.running = false;
-      if (p.retired || !this.started) return;
+      // A check that answers after a later one already did is stale.
+      if (p.retired || !this.started || seq < p.answered) return;
+      p.answered = seq;
       this.verdictOf(p, ok);
-      this.schedule(p, performance.now() - began);
     };
     if (port === undefined) {
       finish(false);
+      return;
+    }
+    if (this.unreachable(p.ServerId)) {
+      setTimeout(finish, timeoutMs, false).unref();
       return;
     }
     runCheck(port, s, timeoutMs, finish);

@@ -71,10 +71,76 @@ export interface LiveSection {
     readonly passed: boolean;
     readonly simulated: number;
     readonly groups: CompareResult['groups'];
+    /**
+     * Health verdict changes, live vs the model, paired in order per group and backend. Live
+     * checks run at their own phase, so a failure is noticed between (threshold − 1) and
+     * threshold intervals after it; the model takes the full threshold × interval. Requests in
+     * such a gap are where live and model shares legitimately differ.
+     */
+    readonly health: readonly HealthPair[];
   } | null;
 }
 
-export function liveSection(r: LiveRunResult, cross: CrossCheck | null): LiveSection {
+export interface HealthPair {
+  readonly group: string;
+  readonly backend: string;
+  readonly healthy: boolean;
+  /** Scenario µs; null when only one side changed. */
+  readonly live: number | null;
+  readonly model: number | null;
+}
+
+/**
+ * Pair the health verdict changes of two reports, in order per group scope and backend. Both are
+ * read the same way, from the epochs a health check started: a member whose eligibility flipped.
+ */
+export function healthPairs(live: Report, model: Report): HealthPair[] {
+  const collect = (r: Report) => {
+    const m = new Map<string, { group: string; backend: string; healthy: boolean; times: number[] }>();
+    for (const g of r.groups) {
+      for (let i = 1; i < g.epochs.length; i++) {
+        const e = g.epochs[i];
+        if (e.cause !== 'health') continue;
+        const before = new Map(g.epochs[i - 1].backends.map((b) => [`${b.ServerId}:${b.Port}`, b.eligible]));
+        for (const b of e.backends) {
+          const backend = `${b.ServerId}:${b.Port}`;
+          const was = before.get(backend);
+          if (was === undefined || was === b.eligible || !b.member) continue;
+          const k = `${g.scope}\u0000${backend}\u0000${b.eligible}`;
+          const entry = m.get(k) ?? {
+            group: g.VServerGroupId ?? g.groupName,
+            backend,
+            healthy: b.eligible,
+            times: [],
+          };
+          entry.times.push(e.fromUs);
+          m.set(k, entry);
+        }
+      }
+    }
+    return m;
+  };
+  const a = collect(live);
+  const b = collect(model);
+  const out: HealthPair[] = [];
+  for (const k of new Set([...a.keys(), ...b.keys()])) {
+    const la = a.get(k);
+    const lb = b.get(k);
+    const first = (la ?? lb)!;
+    const n = Math.max(la?.times.length ?? 0, lb?.times.length ?? 0);
+    for (let i = 0; i < n; i++)
+      out.push({
+        group: first.group,
+        backend: first.backend,
+        healthy: first.healthy,
+        live: la?.times[i] ?? null,
+        model: lb?.times[i] ?? null,
+      });
+  }
+  return out.sort((x, y) => (x.live ?? x.model ?? 0) - (y.live ?? y.model ?? 0));
+}
+
+export function liveSection(r: LiveRunResult, cross: CrossCheck | null, report?: Report): LiveSection {
   const a = r.load.accounting;
   const keys = new Set<string>([...r.backendCounts.keys(), ...r.load.clientCounts.keys()]);
   const backends: BackendAgreement[] = [...keys].sort().map((backend) => {
@@ -142,6 +208,7 @@ export function liveSection(r: LiveRunResult, cross: CrossCheck | null): LiveSec
             passed: cross.compare.passed,
             simulated: cross.simulated,
             groups: cross.compare.groups,
+            health: report === undefined ? [] : healthPairs(report, cross.simulatedReport),
           },
   };
 }
@@ -246,6 +313,16 @@ export function renderLiveText(s: LiveSection, markdown: boolean): string {
         g.exceeded ? 'EXCEEDED' : 'ok',
       ]),
     );
+    if (c.health.length > 0) {
+      out +=
+        'health verdicts, live vs model (live checks run at their own phase and time out on a stopped ECS;\n' +
+        'the model notices a change after exactly threshold × interval):\n';
+      const t = (us: number | null) => (us === null ? '-' : formatDuration(us));
+      out += table(
+        ['group', 'backend', 'became', 'live', 'model'],
+        c.health.map((h) => [h.group, h.backend, h.healthy ? 'healthy' : 'unhealthy', t(h.live), t(h.model)]),
+      );
+    }
   }
   if (s.journal.dropped > 0)
     out += `${s.journal.dropped} request(s) still open at the end have no journal row\n`;

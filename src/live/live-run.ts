@@ -97,6 +97,8 @@ export class LiveOptionsError extends LiveSetupError {}
 export class LiveRun {
   private interrupted = false;
   private driver: LoadDriver | null = null;
+  private backendCounts = new Map<string, number>();
+  private healthChecksServed = 0;
 
   private constructor(
     private readonly options: LiveRunOptions,
@@ -167,6 +169,7 @@ export class LiveRun {
         service: traffic?.service,
         seed,
         lifetimeMs: lifetimeOf(schedule, plan, clock.scale),
+        timeScale: clock.scale,
       });
       const liveFleet = fleet;
       const balancer = new Balancer(span.initial, {
@@ -192,6 +195,9 @@ export class LiveRun {
       directory = new UpstreamDirectory(balancer, resolvePort, {
         ...DEFAULT_POOL_OPTIONS,
         maxSockets: options.maxSockets ?? DEFAULT_POOL_OPTIONS.maxSockets,
+        // CLB's 5 s connect and 60 s response timeouts, in scenario time.
+        connectTimeoutMs: clock.secondsToMs(5),
+        readTimeoutMs: clock.secondsToMs(60),
       });
       const dir = directory;
       fleet.watch((i, port) => dir.moved(liveFleet.backends[i].ServerId, liveFleet.backends[i].Port, port));
@@ -212,12 +218,14 @@ export class LiveRun {
           ]);
         await proxy.start(port);
       }
-      const health = new HealthChecker(balancer, resolvePort, clock, journal);
+      const health = new HealthChecker(balancer, resolvePort, clock, journal, (id) => dir.isUnreachable(id));
       health.sync(span.initial);
       for (const i of span.initial.Instances)
-        if (i.Status === 'Stopped')
+        if (i.Status === 'Stopped') {
+          dir.setInstanceStopped(i.InstanceId, true);
           for (const b of fleet.backends) if (b.ServerId === i.InstanceId) await fleet.kill(b.index);
-      const timeline = new LiveTimeline(scenario, span.initial, balancer, fleet, health, journal, clock);
+        }
+      const timeline = new LiveTimeline(scenario, span.initial, balancer, fleet, health, journal, clock, dir);
       return new LiveRun(
         options,
         seed,
@@ -268,23 +276,27 @@ export class LiveRun {
       clock: this.clock,
       timeoutS: o.timeoutS,
     });
-    let load: LoadResult;
+    let load: LoadResult | undefined;
     try {
       if (this.interrupted) this.driver.stop();
       load = await this.driver.run();
     } finally {
+      // Whatever happened, every server and socket is closed before returning (or rethrowing).
       await this.drain(o.drainMs ?? 5000);
       await this.timeline.stop();
       this.health.stop();
+      const partial = this.interrupted || load === undefined || load.interrupted;
+      this.journal.control({ type: 'RunFinished', t: this.clock.now(), requests: this.ctx.nextId, partial });
+      this.journal.end();
+      for (const p of this.proxies) await p.stop();
+      this.directory.close();
+      this.backendCounts = new Map(this.fleet.backends.map((b) => [b.key, this.fleet.served[b.index]]));
+      this.healthChecksServed = this.fleet.healthChecks.reduce((a, b) => a + b, 0);
+      await this.fleet.close();
     }
     const partial = this.interrupted || load.interrupted;
-    this.journal.control({ type: 'RunFinished', t: this.clock.now(), requests: this.ctx.nextId, partial });
-    this.journal.end();
-    for (const p of this.proxies) await p.stop();
-    this.directory.close();
-    const backendCounts = new Map(this.fleet.backends.map((b) => [b.key, this.fleet.served[b.index]]));
-    const healthChecksServed = this.fleet.healthChecks.reduce((a, b) => a + b, 0);
-    await this.fleet.close();
+    const backendCounts = this.backendCounts;
+    const healthChecksServed = this.healthChecksServed;
     return {
       seed: this.seed,
       partial,

@@ -373,11 +373,11 @@ export class LoadDriver {
       onResponse: (status, _body, context, headers) => {
         this.completed++;
         this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
-        const xb = headers['x-backend'];
+        const xb = headers['x-backend'] ?? headers['X-Backend'] ?? headerIgnoreCase(headers, 'x-backend');
         if (typeof xb === 'string') this.clientCounts.set(xb, (this.clientCounts.get(xb) ?? 0) + 1);
         else this.unattributed.set(status, (this.unattributed.get(status) ?? 0) + 1);
         if (keepCookies) {
-          const set = headers['set-cookie'];
+          const set = headers['set-cookie'] ?? headerIgnoreCase(headers, 'set-cookie');
           if (set !== undefined) this.remember(plan.clientIp[context.j as number], set);
         }
       },
@@ -419,7 +419,10 @@ export class LoadDriver {
     };
     let ac: LoadResult['autocannon'];
     if (this.raws.length > 0) {
-      const agg = autocannon.aggregateResult(this.raws, { connections: this.options.connections });
+      const agg = autocannon.aggregateResult(this.raws, {
+        url: [...this.options.targets.values()],
+        connections: this.options.connections,
+      });
       ac = {
         instances: this.instanceCount,
         latencyMs: {
@@ -469,6 +472,15 @@ export class LoadDriver {
       interrupted: this.stopped,
     };
   }
+}
+
+/** A header by name in any case (autocannon keeps the case the server sent). */
+function headerIgnoreCase(
+  headers: Record<string, string | string[]>,
+  lower: string,
+): string | string[] | undefined {
+  for (const k in headers) if (k.toLowerCase() === lower) return headers[k];
+  return undefined;
 }
 
 function round(x: number): number {

@@ -6,7 +6,8 @@
  *   checker follows the new scopes;
  * - `BackendFailed` / `BackendRecovered` kill or restart the real backend processes (every port of
  *   the ECS when the fault names no port);
- * - `StopInstance` / `StartInstance` also kill or restart every backend of that ECS.
+ * - `StopInstance` / `StartInstance` also kill or restart every backend of that ECS, and while it is
+ *   stopped connects to it time out (after the scaled 5 s connect timeout) instead of being refused.
  * Nobody tells the balancer about a failure: the proxy's health checks notice it (after
  * `UnhealthyThreshold` failed checks), and until then requests to the dead backend fail over to the
  * next one, as on CLB. Entries at the same time run in the scenario's order (events, then faults).
@@ -19,6 +20,7 @@ import type { BackendFleet } from './backends.js';
 import type { LiveClock } from './clock.js';
 import type { HealthChecker } from './health-checker.js';
 import type { JournalSequencer } from './journal-sequencer.js';
+import type { UpstreamDirectory } from './upstream-directory.js';
 
 export interface TimelineEntryResult {
   /** Scenario time it was due, µs. */
@@ -49,6 +51,7 @@ export class LiveTimeline {
     private readonly health: HealthChecker,
     private readonly journal: JournalSequencer | null,
     private readonly clock: LiveClock,
+    private readonly directory: UpstreamDirectory,
   ) {
     this.state = initial;
     const events: Entry[] = scenario.events.filter((e) => e.at > 0).map((event) => ({ at: event.at, event }));
@@ -128,7 +131,10 @@ export class LiveTimeline {
     this.results.push({ at, applied: t, what: describeEvent(event) });
     if (event.action === 'StopInstance' || event.action === 'StartInstance') {
       const id = String(event.params.InstanceId);
-      await this.physical(id, undefined, event.action === 'StartInstance');
+      const running = event.action === 'StartInstance';
+      // A stopped ECS does not even refuse: connects to it time out.
+      this.directory.setInstanceStopped(id, !running);
+      await this.physical(id, undefined, running);
     }
     if (before.LoadBalancers !== r.state.LoadBalancers) {
       this.balancer.applyState(r.state, event.action);

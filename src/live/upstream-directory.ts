@@ -14,6 +14,8 @@ export type PortResolver = (ServerId: string, Port: number) => number | undefine
 export class UpstreamDirectory {
   private readonly pools: (UpstreamPool | undefined)[] = [];
   private closed = false;
+  /** ECS instances that are stopped (their backends time out instead of refusing). */
+  private readonly stopped = new Set<string>();
 
   constructor(
     private readonly balancer: Balancer,
@@ -30,6 +32,7 @@ export class UpstreamDirectory {
     const port = b === undefined ? undefined : this.resolvePort(b.ServerId, b.Port);
     const pool = new UpstreamPool(this.host, port ?? 0, this.options);
     if (port === undefined || this.closed) pool.close();
+    if (b !== undefined && this.stopped.has(b.ServerId)) pool.unreachable = true;
     this.pools[index] = pool;
     return pool;
   }
@@ -44,6 +47,20 @@ export class UpstreamDirectory {
   moved(ServerId: string, Port: number, port: number): void {
     const index = this.balancer.findBackend(ServerId, Port);
     if (index >= 0) this.pools[index]?.moveTo(port);
+  }
+
+  /** An ECS instance stopped or started: its backends time out on connect while it is stopped. */
+  setInstanceStopped(ServerId: string, stopped: boolean): void {
+    if (stopped) this.stopped.add(ServerId);
+    else this.stopped.delete(ServerId);
+    this.pools.forEach((p, i) => {
+      if (p !== undefined && this.balancer.backends[i]?.ServerId === ServerId) p.unreachable = stopped;
+    });
+  }
+
+  /** Whether the backend's ECS is stopped (nothing answers there). */
+  isUnreachable(ServerId: string): boolean {
+    return this.stopped.has(ServerId);
   }
 
   /** Connections open or opening, over all pools. */

@@ -432,6 +432,10 @@ export function eqIgnoreCase(a: string, b: string): boolean {
   return true;
 }
 
+function connectTimedOut(sink: UpstreamSink): void {
+  sink.onUpstreamError('ECONNECTTIMEOUT', true);
+}
+
 interface Waiting {
   sink: UpstreamSink;
   head: string;
@@ -447,6 +451,12 @@ export class UpstreamPool {
   /** Connections open or opening (busy + idle). */
   open = 0;
   private closed = false;
+  /**
+   * The backend's ECS is stopped: nothing answers at its address, not even a reset, so every
+   * attempt ends with a connect timeout (the live backends run on loopback, where a closed port
+   * refuses at once; this restores what a stopped instance does).
+   */
+  unreachable = false;
 
   constructor(
     public host: string,
@@ -458,6 +468,10 @@ export class UpstreamPool {
   request(sink: UpstreamSink, head: string, body: Buffer | null, noBody: boolean): void {
     if (this.closed) {
       sink.onUpstreamError('ECONNREFUSED', true);
+      return;
+    }
+    if (this.unreachable) {
+      setTimeout(connectTimedOut, this.options.connectTimeoutMs, sink).unref();
       return;
     }
     const conn = this.idle.pop();

@@ -201,7 +201,7 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
     opts.crossCheck && result.traceRows > 0
       ? crossCheck(scenario, result.tracePath, result.seed, distributionFromReport(report), maxDiff)
       : null;
-  const section = liveSection(result, cross);
+  const section = liveSection(result, cross, report);
   process.stdout.write(renderLiveReport(report, section, format, process.stdout.isTTY === true));
   if (opts.out !== undefined) {
     for (const [name, f] of [
