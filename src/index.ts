@@ -1,10 +1,61 @@
-/** slbsim's public library surface. */
+/**
+ * slbsim's public library surface. Everything a program needs to load scenarios, fold topology
+ * events, route requests with CLB's semantics, replay traffic and read the results; internal
+ * helpers stay behind their modules.
+ */
 
+export { JournalDictionary } from './engine/dictionary.js';
+// Engine and journal.
 export * from './engine/journal.js';
+export { JournalFileWriter, JournalFormatError, readJournalFile } from './engine/journal-file.js';
+export { type Progress, type RunOptions, Simulation, worldAt } from './engine/simulation.js';
+export type { RecordRow } from './record/columns.js';
+// Records and reports.
+export { openRecordWriter, recordFormatOf } from './record/open.js';
+export { readRecordFile } from './record/read.js';
+// The replay pipeline.
+export { type ReplayOptions, type ReplayResult, replayScenario, simulateScenario } from './replay.js';
+export { compareDistributions } from './report/compare.js';
+export type { Report } from './report/model.js';
+export {
+  isReportFormat,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderReport,
+  writeReportFiles,
+} from './report/render/index.js';
+export { createReportProjections, reportFromBatches } from './report/report.js';
+// Routing and scheduling.
+export { Balancer, type BalancerObserver, type BalancerOptions, RouteResult } from './routing/balancer.js';
+export {
+  type CompiledTopology,
+  type CompileOptions,
+  compileTopology as compileRoutes,
+  type ListenerSpec,
+  type ScopeSpec,
+} from './routing/compile.js';
+export { type Decision, type ExplainRequest, explain } from './routing/explain.js';
+export { normalizeHost } from './routing/host.js';
+export { matchKindOf, RuleMatcher, type RuleMatching } from './routing/rules.js';
+export { checkScenario } from './scenario/check.js';
+export { stateAt } from './scenario/fold-at.js';
+export { type LoadResult, loadScenario, loadScenarioText } from './scenario/load.js';
+// Scenario files.
 export type * from './scenario/model.js';
+export { scenarioJsonSchema } from './scenario/schema.js';
+export { readTrace } from './scenario/trace.js';
+export { SchedulerCluster } from './schedulers/cluster.js';
+export { createScheduler } from './schedulers/factory.js';
+export { hash4, hashIp, hashString } from './schedulers/hash.js';
 export * from './schedulers/scheduler.js';
+export { SourceIpPersistence, stickyCookieValue } from './schedulers/sticky.js';
+export { acceptedParams, apply, fold, modelledParams } from './topology/apply.js';
+export { describeState } from './topology/describe.js';
 export * from './topology/errors.js';
 export * from './topology/events.js';
+export * from './topology/lookup.js';
 export type { ApplyResult } from './topology/result.js';
+export { renderTree } from './topology/tree.js';
+// Topology: the vocabulary, the OpenAPI events, the fold, the Describe-shaped view.
 export * from './topology/types.js';
 export { VERSION } from './version.js';

@@ -6,13 +6,12 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { JournalSink } from '../engine/journal.js';
-import { JournalFileWriter } from '../engine/journal-file.js';
-import { Simulation } from '../engine/simulation.js';
+import type { Progress } from '../engine/simulation.js';
 import { RecordFileError } from '../record/errors.js';
-import { openRecordWriter, recordFormatOf } from '../record/open.js';
+import { recordFormatOf } from '../record/open.js';
+import { replayScenario } from '../replay.js';
 import type { Report } from '../report/model.js';
 import { isReportFormat, REPORT_FORMATS, renderReport, writeReportFiles } from '../report/render/index.js';
-import { createReportProjections } from '../report/report.js';
 import { checkScenario } from '../scenario/check.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/model.js';
@@ -27,9 +26,6 @@ export interface ReplayOptions {
   out?: string;
   quiet?: boolean;
 }
-
-/** Events processed between two looks at the clock (progress, Ctrl-C). */
-const SLICE = 250_000;
 
 export async function replay(file: string, opts: ReplayOptions): Promise<number> {
   if (!isReportFormat(opts.format))
@@ -89,33 +85,6 @@ export async function simulate(
   scenario: Scenario,
   opts: SimulateOptions,
 ): Promise<{ report: Report; interrupted: boolean }> {
-  const sim = new Simulation(scenario, {
-    seed: opts.seed,
-    requests: opts.requests,
-    scenarioLabel: opts.label,
-  });
-  const projections = createReportProjections();
-  const sinks: JournalSink[] = [projections.sink, ...(opts.sinks ?? [])];
-  const closers: Array<() => string> = [];
-  if (opts.record !== undefined) {
-    const writer = openOutput('--record', () => openRecordWriter(opts.record!));
-    sinks.push(writer);
-    closers.push(() => writer.close());
-  }
-  if (opts.journal !== undefined) {
-    const writer = openOutput('--journal', () => new JournalFileWriter(opts.journal!));
-    sinks.push(writer);
-    closers.push(() => writer.close());
-  }
-  sim.journal$.subscribe({
-    next: (batch) => {
-      for (const s of sinks) s.onBatch(batch);
-    },
-    complete: () => {
-      for (const s of sinks) s.onEnd?.();
-    },
-  });
-
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
@@ -124,28 +93,32 @@ export async function simulate(
   const started = Date.now();
   let bar: SingleBar | undefined;
   try {
-    while (!sim.run(SLICE)) {
-      if (opts.progress) bar = tick(bar, sim, started);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (interrupted) {
-        sim.interrupt();
-        break;
-      }
-    }
+    const result = await openOutputs(opts, () =>
+      replayScenario(scenario, {
+        label: opts.label,
+        seed: opts.seed,
+        requests: opts.requests,
+        record: opts.record,
+        journal: opts.journal,
+        sinks: opts.sinks,
+        onSlice: async (progress) => {
+          if (opts.progress) bar = tick(bar, progress, started);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          return interrupted;
+        },
+      }),
+    );
+    if (result.interrupted)
+      for (const where of result.outputs) process.stderr.write(`partial output kept in ${where}\n`);
+    return { report: result.report, interrupted: result.interrupted };
   } finally {
     process.off('SIGINT', onSigint);
     bar?.stop();
   }
-  for (const close of closers) {
-    const where = close();
-    if (interrupted) process.stderr.write(`partial output kept in ${where}\n`);
-  }
-  return { report: projections.build(), interrupted };
 }
 
-function tick(bar: SingleBar | undefined, sim: Simulation, started: number): SingleBar | undefined {
+function tick(bar: SingleBar | undefined, p: Progress, started: number): SingleBar | undefined {
   if (bar === undefined && Date.now() - started < 1000) return undefined;
-  const p = sim.progress;
   const total = Math.max(p.expected, p.requests, 1);
   if (bar === undefined) {
     bar = new SingleBar({
@@ -160,15 +133,20 @@ function tick(bar: SingleBar | undefined, sim: Simulation, started: number): Sin
   return bar;
 }
 
-/** Open an output file; a path that cannot be written is a user mistake, not a crash. */
-function openOutput<T>(option: string, open: () => T): T {
+/** Output files that cannot be written are a user mistake (exit 2), not a crash. */
+async function openOutputs<T>(opts: SimulateOptions, run: () => Promise<T>): Promise<T> {
   try {
-    return open();
+    return await run();
   } catch (err) {
-    if (err instanceof RecordFileError) throw new UserError([`${option}: ${err.message}`]);
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e?.code === 'string' && typeof e.path === 'string')
-      throw new UserError([`${option}: cannot write ${e.path} (${e.code})`]);
-    throw err;
+    const e = err as NodeJS.ErrnoException & { file?: string };
+    const path = err instanceof RecordFileError ? e.file : e?.path;
+    if (!(err instanceof RecordFileError) && (typeof e?.code !== 'string' || typeof path !== 'string'))
+      throw err;
+    const option = path?.startsWith(opts.journal ?? '\u0000') ? '--journal' : '--record';
+    throw new UserError([
+      err instanceof RecordFileError
+        ? `${option}: ${e.message}`
+        : `${option}: cannot write ${path} (${e.code})`,
+    ]);
   }
 }
