@@ -1,7 +1,16 @@
 /**
- * Scheduler by (name, layer): layer 7 is Tengine (nginx SWRR, round robin, least_conn), layer 4
- * is LVS (interleaved WRR, round robin, weighted least-connection) plus the consistent-hash
- * schedulers, which CLB offers on TCP/UDP only.
+ * Scheduler by (name, layer): layer 7 is Tengine (nginx SWRR as a vnswrr table, round robin,
+ * least_conn); layer 4 is LVS (interleaved WRR, round robin, weighted least-connection) plus the
+ * consistent-hash schedulers, which CLB offers on TCP/UDP listeners only (clb-semantics.md §4.1).
+ *
+ * | name | layer 7                         | layer 4                           |
+ * |------|---------------------------------|-----------------------------------|
+ * | wrr  | SmoothWeightedRoundRobin (swrr) | LvsWeightedRoundRobin (lvs-wrr)   |
+ * | rr   | RoundRobin (rr)                 | LvsRoundRobin (lvs-rr)            |
+ * | wlc  | LeastConnections (least-conn)   | LvsWeightedLeastConnection        |
+ * | sch, tch, qch | —  (a RangeError)      | ConsistentHash (weighted Maglev)  |
+ *
+ * `random` (the cluster model's per-instance stream) is used by the layer-7 round-robin family only.
  */
 import { ConsistentHash } from './consistent-hash.js';
 import { LeastConnections } from './least-conn.js';
@@ -14,17 +23,20 @@ import { SmoothWeightedRoundRobin } from './swrr.js';
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { name, layer, random } = options;
+  if (layer !== 4 && layer !== 7) throw new RangeError(`layer must be 4 or 7, got ${String(layer)}`);
   switch (name) {
     case 'wrr':
       return layer === 7 ? new SmoothWeightedRoundRobin(random) : new LvsWeightedRoundRobin();
     case 'rr':
-      return layer === 7 ? new RoundRobin(7, random) : new LvsRoundRobin(random);
+      return layer === 7 ? new RoundRobin(7, random) : new LvsRoundRobin();
     case 'wlc':
       return layer === 7 ? new LeastConnections() : new LvsWeightedLeastConnection();
     case 'sch':
     case 'tch':
     case 'qch':
-      if (layer === 7) throw new Error(`${name} is a layer-4 scheduler (TCP/UDP listeners only)`);
+      if (layer === 7) throw new RangeError(`${name} is a layer-4 scheduler (TCP/UDP listeners only)`);
       return new ConsistentHash(name);
+    default:
+      throw new RangeError(`unknown scheduler ${String(name)}`);
   }
 }

@@ -1,13 +1,21 @@
 /**
  * Layer-7 `wlc`: nginx `least_conn` (`ngx_http_upstream_get_least_conn_peer`,
- * lb-algorithms.md §1.3). The member with the fewest active connections per weight wins,
- * compared by cross-multiplication; when several tie, one smooth-WRR step over the tied members
- * (from the first of them to the end, total over the tied only, current weights carried between
- * picks) chooses. With no concurrency every member ties, so it is SWRR.
+ * lb-algorithms.md §1.3), exactly:
+ *  1. scan the usable members in order; `best` is the first minimising conns/weight, compared by
+ *     cross-multiplication (`conns·w_best < conns_best·w`); an equal product later sets `many`;
+ *  2. if `many`: one smooth-WRR step over the tied members only, from best's index to the end
+ *     (current += weight, total over the tied, strictly greatest current wins, ties to the
+ *     earliest), then `current[chosen] -= total`. Without a tie current weights are untouched.
+ * With no concurrency every member ties at 0, so the sequence is nginx SWRR.
  *
- * `pick` counts an active connection on the chosen member; `release` ends it. Epoch change:
- * connection counts carry over by member key (those connections are still open); current weights
- * restart at 0.
+ * `pick` counts an active connection on the chosen member; `release` ends it. O(n) per pick, no
+ * allocation. nginx uses the configured weight here (not effective_weight); failures are not
+ * modelled, so effective_weight = weight throughout.
+ *
+ * Epoch change: connection counts and current weights carry over by member key (the connections
+ * are still open, and nginx keeps a peer's state while it is marked down); new members start at
+ * 0. The cluster model's `random` is not used: least_conn has no random start in Tengine; each
+ * worker (instance) counts only its own connections, as nginx workers do without a shared zone.
  */
 import type { SchedulerName } from '../topology/types.js';
 import type { Layer, Scheduler, SchedulerPool } from './scheduler.js';
@@ -18,22 +26,33 @@ export class LeastConnections implements Scheduler {
   readonly deterministic = false;
   readonly cycleLength = 0;
   private keys: readonly string[] = [];
-  private weights = new Float64Array(0);
+  private weights = new Int32Array(0);
   private usable = new Uint8Array(0);
-  private conns = new Float64Array(0);
-  private current = new Float64Array(0);
+  private conns = new Int32Array(0);
+  private current = new Int32Array(0);
 
   update(pool: SchedulerPool): void {
     const n = pool.keys.length;
     const previous = new Map<string, number>();
-    for (const [i, k] of this.keys.entries()) previous.set(k, this.conns[i]);
+    for (let i = 0; i < this.keys.length; i++) previous.set(this.keys[i], i);
+    const conns = new Int32Array(n);
+    const current = new Int32Array(n);
+    const weights = new Int32Array(n);
+    const usable = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      weights[i] = pool.weights[i];
+      usable[i] = pool.weights[i] > 0 && pool.eligible[i] === 1 ? 1 : 0;
+      const j = previous.get(pool.keys[i]);
+      if (j !== undefined) {
+        conns[i] = this.conns[j];
+        current[i] = this.current[j];
+      }
+    }
     this.keys = [...pool.keys];
-    this.weights = Float64Array.from({ length: n }, (_, i) => pool.weights[i]);
-    this.usable = Uint8Array.from({ length: n }, (_, i) =>
-      pool.weights[i] > 0 && pool.eligible[i] === 1 ? 1 : 0,
-    );
-    this.conns = Float64Array.from(this.keys, (k) => previous.get(k) ?? 0);
-    this.current = new Float64Array(n);
+    this.weights = weights;
+    this.usable = usable;
+    this.conns = conns;
+    this.current = current;
   }
 
   pick(_hash: number): number {
@@ -43,13 +62,13 @@ export class LeastConnections implements Scheduler {
     const n = w.length;
     let best = -1;
     let many = false;
-    // conns and weight of the best so far, kept in locals (cross-multiplication as nginx does).
     let cb = 0;
     let wb = 1;
     for (let i = 0; i < n; i++) {
       if (u[i] === 0) continue;
       const ci = c[i];
       const wi = w[i];
+      // conns ≤ 2^31 and weight ≤ 100: the products stay exact in doubles.
       const lhs = ci * wb;
       const rhs = cb * wi;
       if (best < 0 || lhs < rhs) {
@@ -85,8 +104,18 @@ export class LeastConnections implements Scheduler {
 
   expire(_index: number): void {}
 
-  /** Active connections per member (for tests and explain). */
+  /** Active connections of member `index`. */
+  connections(index: number): number {
+    return this.conns[index];
+  }
+
+  /** Active connections per member (tests, explain). */
   active(): number[] {
     return Array.from(this.conns);
+  }
+
+  /** SWRR current weights per member (tests). */
+  currentWeights(): number[] {
+    return Array.from(this.current);
   }
 }

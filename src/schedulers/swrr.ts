@@ -1,108 +1,158 @@
 /**
  * Layer-7 `wrr`: nginx's smooth weighted round robin (`ngx_http_upstream_get_peer`,
- * lb-algorithms.md §1.2), precomputed into a table as Tengine's vnswrr module does (§2.2), so a
- * pick is one array read and a cursor step.
+ * lb-algorithms.md §1.2) precomputed into a table as Tengine's vnswrr module does (§2.2): a pick is
+ * one array read and a cursor step, O(1) and allocation-free.
  *
- * Semantics: each step adds every active member's weight to its current weight, picks the
- * greatest (strict `>`, ties to the earlier member in scan order) and subtracts the total from it.
- * The sequence is periodic with period W/gcd and scale-invariant, so one period is the table.
- * Ineligible and weight-0 members are absent from the table — exactly as if not configured.
+ * Semantics (exact mode): each SWRR step adds every active member's weight to its current weight,
+ * takes the greatest (strict `>`, ties to the earlier member in scan order) and subtracts the
+ * total from it. The sequence is periodic with period W/gcd and scale-invariant, so one period of
+ * the gcd-reduced weights is the table: {5,1,1} → AABACAA, {4,3,2} → ABCABACBA, {1,1,1} → ABC.
+ * Weight-0 and ineligible members are absent from the table, exactly as if not configured.
  *
- * The table is built lazily in batches (each step is O(n)), so an epoch change costs O(n·batch)
- * up front and O(n) per pick only during the first period. Epoch change: the table is rebuilt for
- * the new active set and the cycle restarts (whole cycles per epoch stay exact). nginx instead
- * carries current weights across a change of health (skipping down peers in its loop) and resets
- * everything on reload; vnswrr skips a down peer's slots. docs/MODEL.md discusses the difference.
+ * The table is built lazily in batches of max(n, 64) steps (a step is O(n)), so an epoch change
+ * costs O(n·batch) at the next pick, and picks cost amortised O(n) only during the first period.
  *
- * Cluster model (a `random` stream): Tengine's per-worker random start `init_number = random % n`
- * rotates the scan order (changing tie-breaks; with equal weights this is plain round robin from
- * init_number), and `((random % n) % 1000) + 1` first picks are discarded (OPT_ALI, §2.1).
+ * Epoch change (`update`): a new active set (members, order or weights) rebuilds the table and
+ * restarts the cycle at this instance's phase, so whole cycles within an epoch stay exact. An
+ * update that leaves the active set unchanged keeps the position. (nginx instead carries each
+ * peer's current_weight through health changes, skipping down peers in the scan, and resets on
+ * reload; vnswrr keeps its table and skips the slots of down peers; docs/MODEL-schedulers.md.)
+ *
+ * Cluster mode (a `random` stream, one per node × worker), Tengine's T_NGX_HTTP_UPSTREAM_RANDOM and
+ * OPT_ALI (§2.1): `init_number = random() % n` rotates the scan order (which changes the
+ * tie-breaks); weighted groups discard `((random() % n) % 1000) + 1` first picks; unweighted groups
+ * (all weights equal) are plain round robin whose first pick is `init_number`. Both draws are made
+ * once per instance and re-reduced modulo the active count at each epoch.
  */
 import type { SchedulerName } from '../topology/types.js';
-import { activeMembers, gcdOf } from './pool.js';
+import { ActiveSet, draw31, gcdOf } from './pool.js';
 import type { Layer, Scheduler, SchedulerPool } from './scheduler.js';
 
-const BATCH = 1024;
+/** Tengine's `rr_discarded_range` default. */
+export const DISCARDED_RANGE = 1000;
+const MIN_BATCH = 64;
 
 export class SmoothWeightedRoundRobin implements Scheduler {
   readonly name: SchedulerName = 'wrr';
   readonly layer: Layer = 7;
   readonly deterministic = true;
+  /** W / gcd of the active weights. */
   cycleLength = 0;
 
+  /** The period's picks as pool indexes; entries [0, built) are valid. Capacity is reused. */
   private table = new Int32Array(0);
   private built = 0;
   private cursor = 0;
-  // SWRR state while the table is being built.
-  private members: number[] = [];
-  private weights = new Float64Array(0);
-  private current = new Float64Array(0);
+  private period = 0;
+
+  // SWRR build state, in scan order (rotated by the start offset in cluster mode).
+  private order = new Int32Array(0);
+  private weight = new Int32Array(0);
+  private current = new Int32Array(0);
   private total = 0;
-  private readonly offsetDraw: number;
+  private batch = MIN_BATCH;
+
+  private set: ActiveSet | null = null;
+  /** The 31-bit draws of the cluster model; -1 in exact mode. */
+  private readonly startDraw: number;
   private readonly discardDraw: number;
-  private discardPending: boolean;
+  /** Scan-order start and first table position of the current epoch. */
+  private start = 0;
+  private phase = 0;
 
   constructor(random?: () => number) {
-    this.offsetDraw = random ? random() : 0;
-    this.discardDraw = random ? random() : 0;
-    this.discardPending = random !== undefined;
+    this.startDraw = random ? draw31(random) : -1;
+    this.discardDraw = random ? draw31(random) : -1;
   }
 
   update(pool: SchedulerPool): void {
-    const active = activeMembers(pool);
-    const n = active.length;
-    // Rotate the scan order by the worker's random start.
-    const start = n > 0 ? Math.floor(this.offsetDraw * n) : 0;
-    this.members = n > 0 ? [...active.slice(start), ...active.slice(0, start)] : [];
-    const raw = this.members.map((i) => pool.weights[i]);
-    const g = gcdOf(raw) || 1;
-    this.weights = Float64Array.from(raw, (w) => w / g);
-    this.current = new Float64Array(n);
-    this.total = this.weights.reduce((a, b) => a + b, 0);
-    this.cycleLength = this.total;
-    this.table = new Int32Array(this.total);
-    this.built = 0;
-    this.cursor = 0;
-    if (this.discardPending && n > 0) {
-      this.discardPending = false;
-      const discard = (Math.floor(this.discardDraw * n) % 1000) + 1;
-      this.cursor = discard % this.total;
-      this.extend(this.cursor + 1);
+    const next = ActiveSet.of(pool);
+    if (next.sameAs(this.set)) {
+      this.renumber(this.set!, next);
+      this.set = next;
+      return;
     }
+    this.set = next;
+    const n = next.size;
+    const g = gcdOf(next.weights) || 1;
+    this.start = this.startDraw < 0 || n === 0 ? 0 : this.startDraw % n;
+    this.order = new Int32Array(n);
+    this.weight = new Int32Array(n);
+    this.current = new Int32Array(n);
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const j = (this.start + k) % n;
+      this.order[k] = next.members[j];
+      this.weight[k] = next.weights[j] / g;
+      total += this.weight[k];
+    }
+    this.total = total;
+    this.period = total;
+    this.cycleLength = total;
+    this.batch = Math.max(n, MIN_BATCH);
+    if (this.table.length < total) this.table = new Int32Array(total);
+    this.built = 0;
+    // Cluster mode: weighted groups discard ((random % n) % 1000) + 1 first picks; unweighted
+    // groups start at init_number, which the rotated scan order already puts first.
+    this.phase =
+      this.discardDraw < 0 || n === 0 || next.unweighted
+        ? 0
+        : (((this.discardDraw % n) % DISCARDED_RANGE) + 1) % total;
+    this.cursor = this.phase;
   }
 
   pick(_hash: number): number {
-    const c = this.cursor;
+    let c = this.cursor;
     if (c >= this.built) {
-      if (this.total === 0) return -1;
+      if (this.period === 0) return -1;
       this.extend(c + 1);
     }
-    const next = c + 1;
-    this.cursor = next === this.total ? 0 : next;
-    return this.table[c];
+    const m = this.table[c];
+    this.cursor = ++c === this.period ? 0 : c;
+    return m;
   }
 
   release(_index: number): void {}
 
   expire(_index: number): void {}
 
-  /** Fill the table up to at least `upTo` entries (in batches). */
+  /** Where this instance stands (tests, explain): scan-order start, epoch phase, next position. */
+  get state(): { start: number; phase: number; cursor: number; built: number } {
+    return { start: this.start, phase: this.phase, cursor: this.cursor, built: this.built };
+  }
+
+  /** Fill the table up to at least `upTo` entries, a batch at a time. */
   private extend(upTo: number): void {
-    const end = Math.min(this.total, Math.max(upTo, this.built + BATCH));
-    const w = this.weights;
+    const end = Math.min(this.period, Math.max(upTo, this.built + this.batch));
+    const w = this.weight;
     const cur = this.current;
-    const members = this.members;
-    const n = members.length;
-    for (let k = this.built; k < end; k++) {
+    const order = this.order;
+    const n = order.length;
+    const total = this.total;
+    const table = this.table;
+    for (let t = this.built; t < end; t++) {
       let best = 0;
       cur[0] += w[0];
-      for (let i = 1; i < n; i++) {
-        cur[i] += w[i];
-        if (cur[i] > cur[best]) best = i;
+      for (let k = 1; k < n; k++) {
+        cur[k] += w[k];
+        if (cur[k] > cur[best]) best = k;
       }
-      cur[best] -= this.total;
-      this.table[k] = members[best];
+      cur[best] -= total;
+      table[t] = order[best];
     }
     this.built = end;
+  }
+
+  /** Same active set, members renumbered in the pool: rewrite the indexes, keep the position. */
+  private renumber(previous: ActiveSet, next: ActiveSet): void {
+    let moved = false;
+    const map = new Map<number, number>();
+    for (let j = 0; j < next.size; j++) {
+      map.set(previous.members[j], next.members[j]);
+      if (previous.members[j] !== next.members[j]) moved = true;
+    }
+    if (!moved) return;
+    for (let k = 0; k < this.order.length; k++) this.order[k] = map.get(this.order[k])!;
+    for (let t = 0; t < this.built; t++) this.table[t] = map.get(this.table[t])!;
   }
 }
