@@ -125,7 +125,9 @@ export function exportNginx(state: TopologyState, options: NginxExportOptions = 
     const upstream = upstreamOf(lb, scope);
     const head = `    location ${path === '/' ? '/' : quotePath(path)} {  # ${label}`;
     if (upstream === null) return `${head}\n      return 503;  # no eligible backend\n    }`;
-    return `${head}\n      proxy_set_header ${titleCase(GROUP_HEADER)} ${scope.groupId ?? 'default'};\n      proxy_pass http://${upstream};\n    }`;
+    // `set`, not `proxy_set_header`: a location with its own proxy_set_header would drop every one
+    // inherited from the http level (Host, Connection "" for upstream keep-alive).
+    return `${head}\n      set $slbsim_group ${scope.groupId ?? 'default'};\n      proxy_pass http://${upstream};\n    }`;
   };
 
   for (const lb of state.LoadBalancers) {
@@ -190,6 +192,7 @@ http {
   proxy_set_header Connection "";
   proxy_set_header Host $http_host;
   proxy_set_header X-Forwarded-For $remote_addr;
+  proxy_set_header ${titleCase(GROUP_HEADER)} $slbsim_group;
   proxy_next_upstream error timeout;
   proxy_connect_timeout 5s;
   proxy_read_timeout 60s;
@@ -260,7 +263,7 @@ function serversOf(
         : location(lb, '/', fallback, `no rule: ${fallbackLabel}`),
     );
     blocks.push(
-      `  server {  # ${key}, domain ${domain}\n    listen ${LOOPBACK}:${port};\n    server_name ${domain};\n${locations.join('\n')}\n  }`,
+      `  server {  # ${key}, domain ${domain}\n    listen ${LOOPBACK}:${port};\n    server_name ${domain};\n    set $slbsim_group "";\n${locations.join('\n')}\n  }`,
     );
   }
 
@@ -274,7 +277,7 @@ function serversOf(
   }
   defaults.push(location(lb, '/', fallback, `no rule: ${fallbackLabel}`));
   blocks.push(
-    `  server {  # ${key}, hosts matching no domain rule\n    listen ${LOOPBACK}:${port} default_server;\n    server_name "";\n${defaults.join('\n')}\n  }`,
+    `  server {  # ${key}, hosts matching no domain rule\n    listen ${LOOPBACK}:${port} default_server;\n    server_name "";\n    set $slbsim_group "";\n${defaults.join('\n')}\n  }`,
   );
   return blocks;
 }

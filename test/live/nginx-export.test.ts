@@ -30,7 +30,7 @@ describe('exportNginx', () => {
     expect(api).toContain('listen 127.0.0.1:20080;');
     expect(api).toContain('server_name api.example.com;');
     expect(api).toMatch(
-      /location \/ \{ {2}# rule api \(rule-api\)\n\s+proxy_set_header X-Slbsim-Group rsp-api;\n\s+proxy_pass http:\/\/u1_rsp_api;/,
+      /location \/ \{ {2}# rule api \(rule-api\)\n\s+set \$slbsim_group rsp-api;\n\s+proxy_pass http:\/\/u1_rsp_api;/,
     );
     const img = block(config, 'domain *.img.example.com');
     expect(img).toContain('server_name *.img.example.com;');
