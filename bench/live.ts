@@ -74,8 +74,16 @@ interface CaseResult {
   cpuUsPerRequest?: number;
 }
 
+/** The part of autocannon's JSON result the benchmark reads. */
+interface AutocannonJson {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; p99_9: number; max: number };
+  errors: number;
+  non2xx: number;
+}
+
 /** Run the autocannon CLI against `url`; resolves with its JSON result. */
-function autocannon(url: string, seconds: number): Promise<Record<string, any>> {
+function autocannon(url: string, seconds: number): Promise<AutocannonJson> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -99,7 +107,7 @@ async function measure(name: string, url: string, cpu?: () => number): Promise<C
   const before = cpu?.() ?? 0;
   const r = await autocannon(url, DURATION);
   const used = (cpu?.() ?? 0) - before;
-  const total = r.requests.total as number;
+  const total = r.requests.total;
   return {
     name,
     rps: Math.round(r.requests.average),
