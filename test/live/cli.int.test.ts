@@ -136,6 +136,23 @@ describe('slbsim export nginx (CLI)', () => {
     );
   });
 
+  it('an --out file that cannot be written → exit 2', async () => {
+    const file = scenarioFile(scenarioText());
+    const map = join(dirname(file), 'map.json');
+    await runCli(live, ['live', file, '--backends-only', '--duration', '50ms', '--map-out', map]);
+    const r = await runCli(exportCmd, [
+      'export',
+      'nginx',
+      file,
+      '--backends',
+      map,
+      '--out',
+      '/nonexistent/dir/nginx.conf',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out: cannot write /nonexistent/dir/nginx.conf (ENOENT)');
+  });
+
   it('a missing map file → exit 2', async () => {
     const file = scenarioFile(scenarioText());
     const r = await runCli(exportCmd, ['export', 'nginx', file, '--backends', '/nonexistent/map.json']);

@@ -95,7 +95,13 @@ function exportNginxCommand(file: string, opts: ExportNginxOptions): number {
   for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
   if (opts.out === undefined) process.stdout.write(result.config);
   else {
-    writeFileSync(opts.out, result.config);
+    try {
+      writeFileSync(opts.out, result.config);
+    } catch (err) {
+      throw new UserError([
+        `--out: cannot write ${opts.out} (${(err as NodeJS.ErrnoException).code ?? err})`,
+      ]);
+    }
     process.stderr.write(`wrote ${opts.out}\n`);
   }
   return 0;

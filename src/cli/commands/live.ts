@@ -210,7 +210,11 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
       ['report.html', 'html'],
     ] as const) {
       const path = join(opts.out, name);
-      writeFileAtomically(opts.out, path, renderLiveReport(report, section, f));
+      try {
+        writeFileAtomically(opts.out, path, renderLiveReport(report, section, f));
+      } catch (err) {
+        throw new UserError([`--out: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? err})`]);
+      }
       process.stderr.write(`wrote ${path}\n`);
     }
   }
@@ -244,7 +248,14 @@ async function backendsOnly(
   const text = formatAddressMap(fleet.addressMap());
   if (mapOut === undefined) process.stdout.write(text);
   else {
-    writeFileSync(mapOut, text);
+    try {
+      writeFileSync(mapOut, text);
+    } catch (err) {
+      await fleet.close();
+      throw new UserError([
+        `--map-out: cannot write ${mapOut} (${(err as NodeJS.ErrnoException).code ?? err})`,
+      ]);
+    }
     process.stderr.write(`wrote ${mapOut}\n`);
   }
   process.stderr.write(
