@@ -50,6 +50,18 @@ describe('slbsim live (CLI)', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
   });
 
+  it('Ctrl-C stops the run, closes everything and writes a partial report; exit 130', async () => {
+    const file = scenarioFile(scenarioText());
+    const out = join(dirname(file), 'partial');
+    const timer = setTimeout(() => process.emit('SIGINT'), 400);
+    const r = await runCli(live, ['live', file, '--duration', '30s', '--connections', '2', '--out', out]);
+    clearTimeout(timer);
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('interrupted: stopping the load and every server, writing a partial report');
+    expect(r.stdout).toContain('Live run (PARTIAL: interrupted)');
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).partial).toBe(true);
+  });
+
   it.each([
     [['--amount', '0'], '--amount: expected a positive integer, got "0"'],
     [['--amount', '5', '--duration', '1s'], 'give either --amount or --duration, not both'],
