@@ -87,7 +87,10 @@ describe('AddBackendServers (default pool)', () => {
   });
   test('a misspelt entry key is rejected with its path', () => {
     given(WORLD)
-      .when('AddBackendServers', { LoadBalancerId: 'lb-1', BackendServers: [{ ServerId: 'i-1', Wieght: 5 }] as never })
+      .when('AddBackendServers', {
+        LoadBalancerId: 'lb-1',
+        BackendServers: [{ ServerId: 'i-1', Wieght: 5 }] as never,
+      })
       .rejects('InvalidParameter', 'BackendServers[0].Wieght');
   });
   test('malformed lists', () => {
