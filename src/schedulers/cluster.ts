@@ -25,6 +25,11 @@ import type { Scheduler, SchedulerOptions, SchedulerPool } from './scheduler.js'
 const NODE_SALT = 0x27d4eb2f;
 const WORKER_SALT = 0x165667b1;
 
+/** h mod n for a uint32 h: exact, and much faster than `%` on values beyond the int32 range. */
+function mod(h: number, n: number): number {
+  return h - Math.floor(h / n) * n;
+}
+
 export class SchedulerCluster {
   /** The instance serving (node, worker) at `node * workers + worker` (shared entries repeat). */
   readonly instances: Scheduler[];
@@ -83,8 +88,9 @@ export class SchedulerCluster {
   /** Select the instance a client 4-tuple reaches (sets `lastNode`, `lastWorker`). */
   route(tupleHash: number): void {
     if (this.instances.length === 1) return;
-    const node = this.nodes === 1 ? 0 : fmix32(tupleHash ^ NODE_SALT) % this.nodes;
-    const worker = this.workers === 1 || !this.perWorker ? 0 : fmix32(tupleHash ^ WORKER_SALT) % this.workers;
+    const node = this.nodes === 1 ? 0 : mod(fmix32(tupleHash ^ NODE_SALT), this.nodes);
+    const worker =
+      this.workers === 1 || !this.perWorker ? 0 : mod(fmix32(tupleHash ^ WORKER_SALT), this.workers);
     this.lastNode = node;
     this.lastWorker = worker;
     this.current = this.instances[node * this.workers + worker];

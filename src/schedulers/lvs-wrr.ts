@@ -38,6 +38,8 @@ export class LvsWeightedRoundRobin implements Scheduler {
   /** Position of the last pick in this epoch, -1 if none (then cw = startCw). */
   private lastPos = -1;
   private startCw = 0;
+  /** The epoch began with the kernel's cw = 0 scan and has not wrapped yet (cw reads 0). */
+  private zeroPass = false;
   private mw = 0;
   private di = 1;
   private initialised = false;
@@ -67,6 +69,7 @@ export class LvsWeightedRoundRobin implements Scheduler {
     this.mw = mw;
     this.startCw = cwNext;
     this.lastPos = -1;
+    this.zeroPass = cwNext <= 0;
 
     const passes = n === 0 ? 0 : max / di;
     let length = 0;
@@ -101,7 +104,10 @@ export class LvsWeightedRoundRobin implements Scheduler {
     if (n === 0) return -1;
     const c = this.cursor;
     this.lastPos = c;
-    this.cursor = c + 1 === n ? 0 : c + 1;
+    if (c + 1 === n) {
+      this.cursor = 0;
+      this.zeroPass = false;
+    } else this.cursor = c + 1;
     return this.table[c];
   }
 
@@ -111,7 +117,8 @@ export class LvsWeightedRoundRobin implements Scheduler {
 
   /** IPVS `mark->cw` now: the threshold of the last pick's pass, or the one the last change set. */
   get cw(): number {
-    return this.lastPos < 0 ? this.startCw : this.threshold[this.lastPos];
+    if (this.lastPos < 0) return this.startCw;
+    return this.zeroPass ? 0 : this.threshold[this.lastPos];
   }
 
   /** The IPVS state (tests, explain): current threshold, max weight − (gcd − 1), gcd. */

@@ -132,12 +132,17 @@ export class SmoothWeightedRoundRobin implements Scheduler {
     const table = this.table;
     for (let t = this.built; t < end; t++) {
       let best = 0;
-      cur[0] += w[0];
+      let top = cur[0] + w[0];
+      cur[0] = top;
       for (let k = 1; k < n; k++) {
-        cur[k] += w[k];
-        if (cur[k] > cur[best]) best = k;
+        const v = cur[k] + w[k];
+        cur[k] = v;
+        if (v > top) {
+          top = v;
+          best = k;
+        }
       }
-      cur[best] -= total;
+      cur[best] = top - total;
       table[t] = order[best];
     }
     this.built = end;

@@ -110,6 +110,7 @@ describe('layer-4 wrr (IPVS interleaved WRR)', () => {
           expect(s.state.cw).toBe(ref.cw);
         });
       }),
+      { numRuns: 400 },
     );
   });
 });
