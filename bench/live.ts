@@ -15,7 +15,7 @@
  *   slbsim+journal  the same with the journal and report projections on, as `slbsim live` runs it
  * For the slbsim cases the proxy's CPU time per request is measured too (where the time goes).
  *
- * Usage: npm run bench:live [-- --duration 10 --connections 32 --quick --cases nginx,slbsim]
+ * Usage: npm run bench:live [-- --duration 8 --repeat 3 --connections 32 --quick --cases nginx,slbsim]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,8 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 const QUICK = process.argv.includes('--quick');
-const DURATION = arg('--duration', QUICK ? 3 : 10);
+const DURATION = arg('--duration', QUICK ? 3 : 8);
+const REPEAT = arg('--repeat', QUICK ? 1 : 3);
 const CONNECTIONS = arg('--connections', 32);
 /** `--cases nginx,slbsim`: run only the cases whose names start with one of these. */
 const CASES = (() => {
@@ -72,6 +73,8 @@ interface CaseResult {
   non2xx: number;
   /** Proxy CPU µs per request (slbsim cases). */
   cpuUsPerRequest?: number;
+  /** requests/s of every round (the reported figures are the median round's). */
+  rounds?: number[];
 }
 
 /** The part of autocannon's JSON result the benchmark reads. */
@@ -156,27 +159,26 @@ async function main(): Promise<void> {
   const map = readAddressMap(mapFile);
   const ports = new Map(map.backends.map((b) => [`${b.ServerId}:${b.Port}`, b.port]));
   const results: CaseResult[] = [];
+  const cleanups: Array<() => Promise<void> | void> = [];
   try {
     process.stderr.write(
       `backends: ${map.backends.map((b) => `${b.ServerId}:${b.Port}→${b.port}`).join(' ')}\n`,
     );
+    // Every target is set up once and stays up (idle) while the others are measured.
+    const targets: Array<{ name: string; url: string; cpu?: () => number }> = [];
     if (wanted('direct'))
-      results.push(await measure('direct (one backend)', `http://127.0.0.1:${map.backends[0].port}`));
-
+      targets.push({ name: 'direct (one backend)', url: `http://127.0.0.1:${map.backends[0].port}` });
     const nginxBin = findNginx();
     if (nginxBin && wanted('nginx')) {
       const port = await freePort();
       const { config } = exportNginx(span.initial, { backends: map, listenPortOffset: port - 80 });
       const nginx = await NginxProcess.start(nginxBin, config, [port]);
-      try {
-        results.push(await measure('nginx (exported config)', `http://127.0.0.1:${port}`));
-      } finally {
-        await nginx.stop();
-      }
-    } else process.stderr.write('notice: nginx is not installed; the nginx case is skipped\n');
-
+      cleanups.push(() => nginx.stop());
+      targets.push({ name: 'nginx (exported config)', url: `http://127.0.0.1:${port}` });
+    } else if (!nginxBin) process.stderr.write('notice: nginx is not installed; the nginx case is skipped\n');
     for (const journal of [false, true]) {
-      if (!wanted(journal ? 'slbsim proxy + journal' : 'slbsim proxy')) continue;
+      const name = journal ? 'slbsim proxy + journal' : 'slbsim proxy';
+      if (!wanted(name)) continue;
       const clock = new LiveClock(1);
       const projections = createReportProjections();
       const seq = journal ? new JournalSequencer([projections.sink]) : null;
@@ -196,28 +198,35 @@ async function main(): Promise<void> {
       );
       clock.start();
       const port = await proxy.start(0);
-      try {
-        results.push(
-          await measure(
-            journal ? 'slbsim proxy + journal' : 'slbsim proxy',
-            `http://127.0.0.1:${port}`,
-            cpuMicros,
-          ),
-        );
-      } finally {
+      targets.push({ name, url: `http://127.0.0.1:${port}`, cpu: cpuMicros });
+      cleanups.push(async () => {
         await proxy.stop();
         directory.close();
         seq?.end();
-      }
-      if (seq) {
-        const report = projections.build();
-        const g = report.groups.find((x) => x.VServerGroupId === 'rsp-web');
-        process.stderr.write(
-          `slbsim proxy + journal: ${report.requests} requests journalled; rsp-web ${g?.backends.map((b) => `${b.ServerId}:${b.Port} ${b.count}`).join(', ')}\n`,
-        );
+        if (seq) {
+          const report = projections.build();
+          const g = report.groups.find((x) => x.VServerGroupId === 'rsp-web');
+          process.stderr.write(
+            `${name}: ${report.requests} requests journalled; rsp-web ${g?.backends.map((b) => `${b.ServerId}:${b.Port} ${b.count}`).join(', ')}\n`,
+          );
+        }
+      });
+    }
+    // Rounds interleave the cases so a noisy neighbour hurts them alike; the median round counts.
+    const runs = new Map<string, CaseResult[]>(targets.map((t) => [t.name, []]));
+    for (let round = 1; round <= REPEAT; round++) {
+      for (const t of targets) {
+        const r = await measure(t.name, t.url, t.cpu);
+        runs.get(t.name)!.push(r);
+        process.stderr.write(`round ${round}/${REPEAT} ${t.name}: ${r.rps} requests/s\n`);
       }
     }
+    for (const t of targets) {
+      const sorted = [...runs.get(t.name)!].sort((a, b) => a.rps - b.rps);
+      results.push({ ...sorted[Math.floor(sorted.length / 2)], rounds: sorted.map((r) => r.rps) });
+    }
   } finally {
+    for (const c of cleanups.reverse()) await c();
     backends.kill('SIGINT');
     rmSync(dir, { recursive: true, force: true });
   }
@@ -225,15 +234,15 @@ async function main(): Promise<void> {
   const nginx = results.find((r) => r.name.startsWith('nginx'));
   const slbsim = results.find((r) => r.name === 'slbsim proxy');
   const cpu = os.cpus();
-  const header = `live benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu[0]?.model ?? 'cpu'} × ${cpu.length}, autocannon -c ${CONNECTIONS} -d ${DURATION}`;
+  const header = `live benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu[0]?.model ?? 'cpu'} × ${cpu.length}, autocannon -c ${CONNECTIONS} -d ${DURATION}, median of ${REPEAT} round(s)`;
   const lines = [
     header,
     '',
-    '| case | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | responses | errors | non-2xx | proxy CPU µs/request |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | requests/s | rounds | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | responses | errors | non-2xx | proxy CPU µs/request |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.p999} | ${r.max} | ${r.total} | ${r.errors} | ${r.non2xx} | ${r.cpuUsPerRequest ?? '-'} |`,
+        `| ${r.name} | ${r.rps} | ${(r.rounds ?? []).join(' / ')} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.p999} | ${r.max} | ${r.total} | ${r.errors} | ${r.non2xx} | ${r.cpuUsPerRequest ?? '-'} |`,
     ),
     '',
   ];

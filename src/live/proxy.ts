@@ -205,23 +205,35 @@ class Exchange implements UpstreamSink {
   private bodyBytes = 0;
   private noBody = false;
   private cookieHeader: string | null = null;
-  readonly onBodyData: (chunk: Buffer) => void;
-  readonly onBodyEnd: () => void;
+  private bodyDone = false;
 
-  constructor(readonly proxy: ListenerProxy) {
-    this.onBodyData = (chunk) => {
-      this.bodyBytes += chunk.length;
-      if (this.bodyBytes <= MAX_BODY) this.chunks.push(chunk);
-    };
-    this.onBodyEnd = () => {
-      if (this.bodyBytes > MAX_BODY) {
-        this.tooLarge();
-        return;
-      }
-      this.body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-      this.chunks = [];
-      this.route();
-    };
+  constructor(readonly proxy: ListenerProxy) {}
+
+  /** A piece of the request body (only while this exchange still serves `req`). */
+  bodyData(req: http.IncomingMessage, chunk: Buffer): void {
+    if (req !== this.req || this.bodyDone) return;
+    this.bodyBytes += chunk.length;
+    if (this.bodyBytes <= MAX_BODY) this.chunks.push(chunk);
+  }
+
+  bodyEnd(req: http.IncomingMessage): void {
+    if (req !== this.req || this.bodyDone) return;
+    this.bodyDone = true;
+    if (this.bodyBytes > MAX_BODY) {
+      this.tooLarge();
+      return;
+    }
+    this.body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.route();
+  }
+
+  /** The client went away before its body was complete: nothing was routed, nothing to answer. */
+  bodyClose(req: http.IncomingMessage): void {
+    if (req !== this.req || this.bodyDone) return;
+    this.bodyDone = true;
+    this.chunks = [];
+    this.done();
   }
 
   begin(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -247,8 +259,11 @@ class Exchange implements UpstreamSink {
     const te = h['transfer-encoding'];
     const cl = h['content-length'];
     if (te !== undefined || (cl !== undefined && cl !== '0')) {
-      req.on('data', this.onBodyData);
-      req.on('end', this.onBodyEnd);
+      this.bodyDone = false;
+      (req as BodyRequest)[EXCHANGE] = this;
+      req.on('data', onBodyData);
+      req.on('end', onBodyEnd);
+      req.on('close', onBodyClose);
       return;
     }
     this.route();
@@ -477,6 +492,19 @@ class Exchange implements UpstreamSink {
     this.clientPort = port;
     return true;
   }
+}
+
+const EXCHANGE = Symbol('slbsim.exchange');
+type BodyRequest = http.IncomingMessage & { [EXCHANGE]?: Exchange };
+
+function onBodyData(this: BodyRequest, chunk: Buffer): void {
+  this[EXCHANGE]?.bodyData(this, chunk);
+}
+function onBodyEnd(this: BodyRequest): void {
+  this[EXCHANGE]?.bodyEnd(this);
+}
+function onBodyClose(this: BodyRequest): void {
+  this[EXCHANGE]?.bodyClose(this);
 }
 
 function ipString(n: number): string {

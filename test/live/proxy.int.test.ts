@@ -13,7 +13,7 @@ import {
 import { cookieValue, ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
 import { Balancer, RouteResult } from '../../src/routing/balancer.js';
 import { ev, liveState } from './fixtures.js';
-import { request, sequence, type World, world } from './harness.js';
+import { request, sequence, until, type World, world } from './harness.js';
 
 let w: World | undefined;
 afterEach(async () => {
@@ -163,6 +163,22 @@ describe('listener proxy', () => {
       'x'.repeat(5000),
     );
     expect(r.status).toBe(200);
+  });
+
+  it('given a client that leaves before its body is complete, then nothing is routed and nothing stays open', async () => {
+    w = await world(liveState());
+    const world_ = w;
+    const port = Number(new URL(world_.url).port);
+    const s = net.connect({ port, host: '127.0.0.1' });
+    await new Promise<void>((r) => s.on('connect', () => r()));
+    s.write('POST /upload HTTP/1.1\r\nHost: www.example.com\r\nContent-Length: 1000\r\n\r\n0123456789');
+    await until(() => world_.stats.arrived === 1);
+    s.destroy();
+    await until(() => world_.stats.open === 0);
+    world_.journal.flush();
+    expect(world_.rows.routed).toEqual([]);
+    // The next request on the same exchange pool is served normally.
+    expect((await request(world_.url, 'www.example.com', '/up', {}, 'POST', 'abc')).status).toBe(200);
   });
 
   it('given its port already in use, then start fails with a clear message', async () => {
