@@ -3,8 +3,9 @@
  * (the caller computes the 32-bit key hash, src/schedulers/hash.ts), weighted, with a Maglev lookup
  * table (Eisenbud et al., NSDI 2016; Envoy's weighted fill, lb-algorithms.md §5.4; IPVS `mh`, §3.5).
  *
- * Table: a prime size M — 65537 (Envoy's default), or the first prime ≥ 100·N for more than 655
- * members, so every member's share is within ~1 % of its weight (the paper's M > 100·N rule).
+ * Table: a prime size M — 65537 (Envoy's default), or the next prime of a doubling ladder once
+ * 100·N exceeds it (131071 for 656–1310 members, …), so every member's share is within ~1 % of its
+ * weight (the paper's M > 100·N rule) and M does not move when one member comes or goes.
  * Each member's preference list is `(offset + j·skip) mod M` with `offset = murmur2(key, s1) mod M`
  * and `skip = murmur2(key, s2) mod (M−1) + 1` — two independent 32-bit hashes of the member key.
  * Members take turns claiming their next free preferred slot; a member of weight w takes a turn in
@@ -28,18 +29,17 @@ export const MAGLEV_DEFAULT_SIZE = 65537;
 const OFFSET_SEED = 0x9747b28c;
 const SKIP_SEED = 0x1b873593;
 
-function isPrime(x: number): boolean {
-  if (x < 2) return false;
-  if (x % 2 === 0) return x === 2;
-  for (let d = 3; d * d <= x; d += 2) if (x % d === 0) return false;
-  return true;
-}
+/**
+ * The table sizes: primes, each about twice the previous. The size is the first of these
+ * ≥ 100·N, so it stays put while the member count moves within a step — a size change would
+ * remap almost every key (the one-time cost of crossing a step, e.g. 655 → 656 members).
+ */
+export const MAGLEV_SIZES = [65537, 131071, 262147, 524287, 1048573, 2097143, 4194301, 8388593] as const;
 
-/** The table size for `members` members: the first prime ≥ max(65537, 100·members). */
+/** The table size for `members` members: the first prime of the ladder ≥ 100·members. */
 export function maglevSize(members: number): number {
-  let p = Math.max(MAGLEV_DEFAULT_SIZE, 100 * members);
-  while (!isPrime(p)) p++;
-  return p;
+  for (const p of MAGLEV_SIZES) if (p >= 100 * members) return p;
+  return MAGLEV_SIZES[MAGLEV_SIZES.length - 1];
 }
 
 export class ConsistentHash implements Scheduler {

@@ -91,7 +91,7 @@ describe('consistent hashing (weighted Maglev)', () => {
   it('given 1000 members, then M ≥ 100·N and peak-to-mean of the slots ≤ 1.1', () => {
     const s = new ConsistentHash('sch');
     s.update(poolOf(1000));
-    expect(s.tableSize).toBeGreaterThanOrEqual(100_000);
+    expect(s.tableSize).toBe(131071);
     const slots = s.slotsPerMember(1000);
     expect(Math.max(...slots) / (s.tableSize / 1000)).toBeLessThanOrEqual(1.1);
   });
@@ -136,10 +136,24 @@ describe('consistent hashing (weighted Maglev)', () => {
       expect(s.pick(h)).toBe(table[(h >>> 0) % size]);
   });
 
-  it('sizes the table to the first prime ≥ max(65537, 100 × members)', () => {
+  it('sizes the table from a ladder of primes: the first ≥ 100 × members', () => {
     expect(maglevSize(1)).toBe(65537);
-    expect(maglevSize(10)).toBe(65537);
-    expect(maglevSize(656)).toBe(65609);
-    expect(maglevSize(1000)).toBe(100003);
+    expect(maglevSize(655)).toBe(65537);
+    expect(maglevSize(656)).toBe(131071);
+    expect(maglevSize(999)).toBe(131071);
+    expect(maglevSize(1000)).toBe(131071);
+    expect(maglevSize(1311)).toBe(262147);
+  });
+
+  it('given one of 1000 members removed, then the table size stays and ≤ 1 % of slots move (ideal 0.1 %)', () => {
+    const big = new ConsistentHash('sch');
+    big.update(poolOf(1000));
+    const a = Int32Array.from({ length: big.tableSize }, (_, s) => big.pick(s));
+    const p = poolOf(1000);
+    big.update({ ...p, eligible: p.keys.map((_, i) => (i === 500 ? 0 : 1)) });
+    let moved = 0;
+    for (let s = 0; s < a.length; s++) if (big.pick(s) !== a[s]) moved++;
+    expect(big.tableSize).toBe(a.length);
+    expect(moved / a.length).toBeLessThanOrEqual(0.01);
   });
 });
