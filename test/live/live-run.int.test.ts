@@ -93,6 +93,60 @@ describe('live run', () => {
     expect(health[0].backends.find((b) => b.ServerId === 'i-a')?.count).toBe(0);
   });
 
+  it('given a weight change in the timeline, then the balancer starts a new epoch with the new weights, each epoch in whole cycles', async () => {
+    const scenario = loadText(
+      scenarioText(
+        'timeline:\n  - at: 2s\n    action: SetVServerGroupAttribute\n    params: { VServerGroupId: rsp-w, BackendServers: [{ ServerId: i-a, Port: 8080, Weight: 1 }] }\n',
+      ),
+    );
+    const projections = createReportProjections();
+    const run = await LiveRun.start({
+      scenario,
+      connections: 1,
+      durationS: 1.2,
+      timeScale: 5,
+      sinks: [projections.sink],
+    });
+    const r = await run.run();
+    expect(r.timeline.map((e) => [e.at, e.what])).toEqual([[2_000_000, 'SetVServerGroupAttribute rsp-w']]);
+    const group = projections.build().groups.find((g) => g.VServerGroupId === 'rsp-w')!;
+    expect(group.epochs.map((e) => e.cause)).toEqual(['start', 'SetVServerGroupAttribute']);
+    expect(group.epochs[1].backends.map((b) => b.Weight)).toEqual([1, 1, 1]);
+    for (const e of group.epochs) expect(e.sequence?.cyclesExact).not.toBe(false);
+    const [a, b, c] = group.epochs[1].backends.map((x) => x.count);
+    expect(Math.max(a, b, c) - Math.min(a, b, c)).toBeLessThanOrEqual(1);
+  });
+
+  it("given phases, then each wall-clock second sends that second's planned requests (one autocannon instance per second)", async () => {
+    // 200 requests over 8 scenario seconds at scale 4: 100 in each of 2 wall seconds.
+    const scenario = loadText(scenarioText('', 'phases: [{ duration: 8s, arrivalRate: 25 }]'));
+    const projections = createReportProjections();
+    const run = await LiveRun.start({ scenario, connections: 2, timeScale: 4, sinks: [projections.sink] });
+    const r = await run.run();
+    expect(r.schedule).toBe("the scenario's 1 phase(s): 200 requests");
+    expect(r.load.autocannon.instances).toBe(2);
+    expect(r.load.accounting).toEqual({ sent: 200, completed: 200, failed: 0, lost: 0, inFlight: 0 });
+    expect(r.load.notes[0]).toContain('within each second autocannon sends them as one burst');
+    const cross = crossCheck(
+      scenario,
+      r.tracePath,
+      r.seed,
+      distributionFromReport(projections.build()),
+      0.01,
+    );
+    expect(cross.compare.passed).toBe(true);
+  });
+
+  it('given --rate with --amount, then exactly that many are sent and the rate is noted as bursts', async () => {
+    const scenario = loadText(scenarioText());
+    const run = await LiveRun.start({ scenario, connections: 2, amount: 60, rate: 60 });
+    const r = await run.run();
+    expect(r.load.accounting).toEqual({ sent: 60, completed: 60, failed: 0, lost: 0, inFlight: 0 });
+    expect(r.load.notes).toEqual([
+      'rate 60/s: autocannon lets each connection send its share at the start of every second (bursts), not spaced out',
+    ]);
+  });
+
   it('given an interrupt (Ctrl-C), then the run stops early as partial and every server is closed', async () => {
     const scenario = loadText(scenarioText());
     const projections = createReportProjections();

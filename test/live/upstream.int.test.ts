@@ -182,6 +182,14 @@ describe('UpstreamPool', () => {
     expect(srv.connections()).toBe(2);
   });
 
+  it('an unreachable pool (stopped ECS) fails each exchange with a connect timeout, retryable', async () => {
+    const pool = new UpstreamPool('127.0.0.1', 1, { ...DEFAULT_POOL_OPTIONS, connectTimeoutMs: 20 });
+    pool.unreachable = true;
+    const c = await exchange(pool);
+    expect(c.error).toEqual({ code: 'ECONNECTTIMEOUT', before: true });
+    expect(pool.open).toBe(0);
+  });
+
   it('a closed pool refuses at once; close() fails the queued exchanges', async () => {
     const srv = await scripted([() => {}]);
     cleanup.push(srv.close);
