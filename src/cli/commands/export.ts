@@ -24,10 +24,7 @@ export function register(program: Command): void {
   exportCmd
     .command('nginx')
     .description(
-      'An nginx configuration equivalent to the topology: a server block per rule domain (exact and *. wildcard),\n' +
-        "a location per rule URL, an upstream per server group with its weights (weight 0 = down), the listener's\n" +
-        'VServer group and the default pool as fallbacks; worker_processes 1, 127.0.0.1 only. What nginx cannot\n' +
-        'express (cookie stickiness, active health checks, layer 4) is written as comments; see docs/LIVE.md.',
+      "An nginx configuration equivalent to the topology: a server block per rule domain (exact and *. wildcard), a location per rule URL, an upstream per server group with its weights (weight 0 = down), the listener's VServer group and the default pool as fallbacks; worker_processes 1, 127.0.0.1 only. What nginx cannot express (cookie stickiness, active health checks, layer 4) is written as comments; see docs/LIVE.md.",
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option(
@@ -48,7 +45,7 @@ Examples:
   $ slbsim live scenarios/seed-case.yaml --backends-only --map-out map.json &
   $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf
   $ nginx -p "$PWD" -c "$PWD/nginx.conf" -e stderr -g 'daemon off;' &
-  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080`,
+  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --listener lb-seed:http:80`,
     )
     .action(action(exportNginxCommand));
 }

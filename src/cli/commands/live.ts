@@ -42,11 +42,7 @@ export function register(program: Command): void {
   program
     .command('live')
     .description(
-      'Run the scenario on real sockets on 127.0.0.1: one HTTP backend per (ECS, port) answering with X-Backend,\n' +
-        "one proxy per HTTP listener routing with the simulation's own balancer (rules, schedulers, stickiness),\n" +
-        'real health checks, the timeline in wall-clock time, load from autocannon. Reports the same weight-fidelity\n' +
-        'and rule-match report as `run`, plus latency, throughput, exact accounting, backend-side vs client-side\n' +
-        'counts, and a cross-check against the simulation of the same requests.',
+      "Run the scenario on real sockets on 127.0.0.1: one HTTP backend per (ECS, port) answering with X-Backend, one proxy per HTTP listener routing with the simulation's own balancer (rules, schedulers, stickiness), real health checks, the timeline in wall-clock time, load from autocannon. Reports the same weight-fidelity and rule-match report as `run`, plus latency, throughput, exact accounting, backend-side vs client-side counts, and a cross-check against the simulation of the same requests.",
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option(

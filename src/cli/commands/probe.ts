@@ -19,8 +19,7 @@ export function register(program: Command): void {
   program
     .command('probe')
     .description(
-      "Send the scenario's requests for one listener to a real load balancer and report where they went (from the\n" +
-        'X-Backend header the live backends stamp), compared with the simulation of the same requests.',
+      "Send the scenario's requests for one listener to a real load balancer and report where they went (from the X-Backend header the live backends stamp), compared with the simulation of the same requests.",
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .requiredOption('--target <url>', 'the load balancer, e.g. http://127.0.0.1:20080')
@@ -43,7 +42,7 @@ Examples:
   $ slbsim live scenarios/seed-case.yaml --backends-only --map-out map.json &
   $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf
   $ nginx -p "$PWD" -c "$PWD/nginx.conf" -e stderr -g 'daemon off;' &
-  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --amount 7000`,
+  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --listener lb-seed:http:80 --amount 8000`,
     )
     .action(action(probeCommand));
 }
