@@ -45,35 +45,34 @@ let utf8 = new Uint8Array(256);
  * hashed straight from their code units; others are encoded into a reused buffer first.
  */
 export function murmur2(s: string, seed = 0): number {
+  // One pass over the code units while they are ASCII (then bytes = code units); the first
+  // non-ASCII unit sends the whole string through the UTF-8 path.
   const n = s.length;
-  let ascii = true;
-  for (let i = 0; i < n; i++) {
-    if (s.charCodeAt(i) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (!ascii) return murmur2Bytes(utf8, encodeUtf8(s), seed);
-  let len = n;
-  let h = seed ^ len;
+  let h = seed ^ n;
   let i = 0;
-  while (len >= 4) {
-    let k =
-      s.charCodeAt(i) |
-      (s.charCodeAt(i + 1) << 8) |
-      (s.charCodeAt(i + 2) << 16) |
-      (s.charCodeAt(i + 3) << 24);
+  const whole = n & ~3;
+  while (i < whole) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) > 0x7f) return murmur2Bytes(utf8, encodeUtf8(s), seed);
+    let k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
     k = Math.imul(k, M);
     k ^= k >>> 24;
     k = Math.imul(k, M);
     h = Math.imul(h, M) ^ k;
     i += 4;
-    len -= 4;
   }
-  if (len === 3) h ^= s.charCodeAt(i + 2) << 16;
-  if (len >= 2) h ^= s.charCodeAt(i + 1) << 8;
-  if (len >= 1) {
-    h ^= s.charCodeAt(i);
+  const rest = n - i;
+  if (rest > 0) {
+    const c0 = s.charCodeAt(i);
+    const c1 = rest > 1 ? s.charCodeAt(i + 1) : 0;
+    const c2 = rest > 2 ? s.charCodeAt(i + 2) : 0;
+    if ((c0 | c1 | c2) > 0x7f) return murmur2Bytes(utf8, encodeUtf8(s), seed);
+    if (rest === 3) h ^= c2 << 16;
+    if (rest >= 2) h ^= c1 << 8;
+    h ^= c0;
     h = Math.imul(h, M);
   }
   h ^= h >>> 13;

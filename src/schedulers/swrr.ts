@@ -9,8 +9,14 @@
  * the gcd-reduced weights is the table: {5,1,1} → AABACAA, {4,3,2} → ABCABACBA, {1,1,1} → ABC.
  * Weight-0 and ineligible members are absent from the table, exactly as if not configured.
  *
- * The table is built lazily in batches of max(n, 64) steps (a step is O(n)), so an epoch change
- * costs O(n·batch) at the next pick, and picks cost amortised O(n) only during the first period.
+ * Building: after t steps member i's current weight is `w_i·t − W·p_i` (p_i = its picks so far).
+ * Members of equal weight therefore rank by fewest picks, then scan order: within a weight class
+ * the next winner is simply the class's round-robin head. A step compares only the heads of the
+ * weight classes (ties to the earliest scan position) — O(distinct weights) ≤ 100 with CLB's
+ * weights instead of O(n), and exactly the nginx step (tested pick for pick against the O(n) loop).
+ * The table is built lazily in batches of max(n, 64) steps, so an epoch change costs
+ * O(classes·batch) at the next pick, and picks cost amortised O(classes) only during the first
+ * period.
  *
  * Epoch change (`update`): a new active set (members, order or weights) rebuilds the table and
  * restarts the cycle at this instance's phase, so whole cycles within an epoch stay exact. An
@@ -45,10 +51,17 @@ export class SmoothWeightedRoundRobin implements Scheduler {
   private cursor = 0;
   private period = 0;
 
-  // SWRR build state, in scan order (rotated by the start offset in cluster mode).
+  // SWRR build state. Scan order (rotated by the start offset in cluster mode): `order[k]` is the
+  // pool index at scan position k. Weight classes: class c has weight `classWeight[c]`, its scan
+  // positions ascending in `classMembers[classStart[c] … classStart[c+1])`, a round-robin head
+  // `classHead[c]` and `classPicks[c]` = picks of the members from the head on (those before the
+  // head have one more).
   private order = new Int32Array(0);
-  private weight = new Int32Array(0);
-  private current = new Int32Array(0);
+  private classWeight = new Float64Array(0);
+  private classStart = new Int32Array(1);
+  private classMembers = new Int32Array(0);
+  private classHead = new Int32Array(0);
+  private classPicks = new Float64Array(0);
   private total = 0;
   private batch = MIN_BATCH;
 
@@ -77,15 +90,15 @@ export class SmoothWeightedRoundRobin implements Scheduler {
     const g = gcdOf(next.weights) || 1;
     this.start = this.startDraw < 0 || n === 0 ? 0 : this.startDraw % n;
     this.order = new Int32Array(n);
-    this.weight = new Int32Array(n);
-    this.current = new Int32Array(n);
+    const reduced: number[] = new Array(n);
     let total = 0;
     for (let k = 0; k < n; k++) {
       const j = (this.start + k) % n;
       this.order[k] = next.members[j];
-      this.weight[k] = next.weights[j] / g;
-      total += this.weight[k];
+      reduced[k] = next.weights[j] / g;
+      total += reduced[k];
     }
+    this.buildClasses(reduced);
     this.total = total;
     this.period = total;
     this.cycleLength = total;
@@ -121,29 +134,66 @@ export class SmoothWeightedRoundRobin implements Scheduler {
     return { start: this.start, phase: this.phase, cursor: this.cursor, built: this.built };
   }
 
-  /** Fill the table up to at least `upTo` entries, a batch at a time. */
+  /** Group scan positions by weight (classes in order of first appearance). */
+  private buildClasses(reduced: readonly number[]): void {
+    const byWeight = new Map<number, number[]>();
+    reduced.forEach((w, k) => {
+      const list = byWeight.get(w);
+      if (list) list.push(k);
+      else byWeight.set(w, [k]);
+    });
+    const classes = byWeight.size;
+    this.classWeight = new Float64Array(classes);
+    this.classStart = new Int32Array(classes + 1);
+    this.classMembers = new Int32Array(reduced.length);
+    this.classHead = new Int32Array(classes);
+    this.classPicks = new Float64Array(classes);
+    let c = 0;
+    let at = 0;
+    for (const [w, positions] of byWeight) {
+      this.classWeight[c] = w;
+      this.classStart[c] = at;
+      for (const k of positions) this.classMembers[at++] = k;
+      c++;
+    }
+    this.classStart[classes] = at;
+  }
+
+  /**
+   * Fill the table up to at least `upTo` entries, a batch at a time. Step t (1-based) gives a
+   * class head the current weight `w·t − W·picks`; the greatest wins, ties to the earliest scan
+   * position — the nginx step restricted to the only members that can win it.
+   */
   private extend(upTo: number): void {
     const end = Math.min(this.period, Math.max(upTo, this.built + this.batch));
-    const w = this.weight;
-    const cur = this.current;
-    const order = this.order;
-    const n = order.length;
+    const weight = this.classWeight;
+    const start = this.classStart;
+    const members = this.classMembers;
+    const head = this.classHead;
+    const picks = this.classPicks;
+    const classes = weight.length;
     const total = this.total;
+    const order = this.order;
     const table = this.table;
     for (let t = this.built; t < end; t++) {
+      const step = t + 1;
       let best = 0;
-      let top = cur[0] + w[0];
-      cur[0] = top;
-      for (let k = 1; k < n; k++) {
-        const v = cur[k] + w[k];
-        cur[k] = v;
-        if (v > top) {
+      let top = weight[0] * step - total * picks[0];
+      let position = members[start[0] + head[0]];
+      for (let c = 1; c < classes; c++) {
+        const v = weight[c] * step - total * picks[c];
+        if (v > top || (v === top && members[start[c] + head[c]] < position)) {
           top = v;
-          best = k;
+          best = c;
+          position = members[start[c] + head[c]];
         }
       }
-      cur[best] = top - total;
-      table[t] = order[best];
+      table[t] = order[position];
+      const h = head[best] + 1;
+      if (h === start[best + 1] - start[best]) {
+        head[best] = 0;
+        picks[best]++;
+      } else head[best] = h;
     }
     this.built = end;
   }

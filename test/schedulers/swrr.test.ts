@@ -29,6 +29,28 @@ describe('layer-7 wrr (nginx smooth WRR as a vnswrr table), exact mode', () => {
     );
   });
 
+  it('equals the O(n) loop with many members in few weight classes (the class-head build)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 60 }),
+        fc.string({ maxLength: 4 }),
+        (weights, seed) => {
+          const r = stream(seed, 'c');
+          const start = draw31(r) % weights.length;
+          const ours = make('wrr', 7, weights, stream(seed, 'c')) as SmoothWeightedRoundRobin;
+          const ref = new NginxSwrr(weights, start);
+          const g = gcdOf(weights);
+          const period = weights.reduce((a, b) => a + b, 0) / g;
+          const unweighted = weights.every((w) => w === weights[0]);
+          const discard = unweighted ? 0 : (((draw31(r) % weights.length) % 1000) + 1) % period;
+          for (let i = 0; i < discard; i++) ref.pick();
+          const n = 2 * period + 3;
+          expect(picks(ours, n)).toEqual(Array.from({ length: n }, () => ref.pick()));
+        },
+      ),
+    );
+  });
+
   it('gives every member exactly weight/gcd picks per full cycle, for any weights', () => {
     fc.assert(
       fc.property(weightsArb, (weights) => {
