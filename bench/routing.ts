@@ -112,7 +112,7 @@ export function routingSection(h: Harness): BenchSection {
         const j = i % m;
         balancer.resolve(listener, hosts[j], paths[j], out);
         balancer.pick(out, 0x0a000001, 40000, undefined, 0);
-        acc += out.backend;
+        acc = (acc + out.backend) | 0;
       }
       return acc;
     });
@@ -156,7 +156,7 @@ export function routingSection(h: Harness): BenchSection {
             best = r;
           }
         }
-        acc += loops[best < 0 ? 0 : rules[best].group].pick();
+        acc = (acc + loops[best < 0 ? 0 : rules[best].group].pick()) | 0;
       }
       return acc;
     });

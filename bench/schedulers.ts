@@ -84,7 +84,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const s = make('wrr', 7, n);
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(0);
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(0)) | 0;
         return acc;
       });
     });
@@ -92,7 +92,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const s = make('rr', 7, n);
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(0);
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(0)) | 0;
         return acc;
       });
     });
@@ -103,7 +103,7 @@ export function schedulerSection(h: Harness): BenchSection {
         for (let i = 0; i < k; i++) {
           const m = s.pick(0);
           s.release(m);
-          acc += m;
+          acc = (acc + m) | 0;
         }
         return acc;
       });
@@ -112,7 +112,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const s = make('wrr', 4, n);
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(0);
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(0)) | 0;
         return acc;
       });
     });
@@ -120,7 +120,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const s = make('rr', 4, n);
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(0);
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(0)) | 0;
         return acc;
       });
     });
@@ -132,7 +132,7 @@ export function schedulerSection(h: Harness): BenchSection {
           const m = s.pick(0);
           s.release(m);
           s.expire(m);
-          acc += m;
+          acc = (acc + m) | 0;
         }
         return acc;
       });
@@ -145,7 +145,7 @@ export function schedulerSection(h: Harness): BenchSection {
       );
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += c.pick(0, tuples[i & MASK]);
+        for (let i = 0; i < k; i++) acc = (acc + c.pick(0, tuples[i & MASK])) | 0;
         return acc;
       });
     });
@@ -153,7 +153,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const loop = new NginxSwrrLoop(weights);
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += loop.pick();
+        for (let i = 0; i < k; i++) acc = (acc + loop.pick()) | 0;
         return acc;
       });
     });
@@ -162,7 +162,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const hashes = Uint32Array.from({ length: KEYS }, (_, i) => hashIp((0x0a000000 + i) >>> 0));
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(hashes[i & MASK]);
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(hashes[i & MASK])) | 0;
         return acc;
       });
     });
@@ -171,7 +171,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const ips = Uint32Array.from({ length: KEYS }, (_, i) => (0x0a000000 + i) >>> 0);
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(hashIp(ips[i & MASK]));
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(hashIp(ips[i & MASK]))) | 0;
         return acc;
       });
     });
@@ -185,7 +185,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const keys = stringKeys();
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += s.pick(hashString(keys[i & MASK]));
+        for (let i = 0; i < k; i++) acc = (acc + s.pick(hashString(keys[i & MASK]))) | 0;
         return acc;
       });
     });
@@ -196,7 +196,7 @@ export function schedulerSection(h: Harness): BenchSection {
       const keys = stringKeys();
       return h.measure((k) => {
         let acc = 0;
-        for (let i = 0; i < k; i++) acc += ring.get(keys[i & MASK]).length;
+        for (let i = 0; i < k; i++) acc = (acc + ring.get(keys[i & MASK]).length) | 0;
         return acc;
       });
     });
@@ -237,7 +237,7 @@ export function schedulerSection(h: Harness): BenchSection {
     cases,
     rows,
     notes: [
-      'Weights 1 + (37·i mod 100). GCs = garbage collections during the case (setup included); 0 means no allocation per pick.',
+      'Weights 1 + (37·i mod 100). ops/GC = our operations per garbage collection while measuring (after set-up): a 16-byte allocation per pick would show ~1e5–1e6; "no GC" or ≥ 1e8 means none per pick.',
       'The hashring peer and our qch row hash the same 65 536 string keys; "hash given" is the table lookup alone.',
     ],
   };

@@ -5,15 +5,15 @@
  *   - routing (bench/routing.ts): full routing decisions/s (rule match + pick) at 40 rules.
  *
  * Every measurement runs in its own child process (`--case <id>`), so each hot loop stays
- * monomorphic and one case's JIT feedback never slows another's. The child also counts garbage
- * collections during the measurement (a loop that allocates per pick triggers scavenges; an
- * allocation-free one triggers none).
+ * monomorphic and one case's JIT feedback never slows another's. The child also counts the garbage
+ * collections that start while it measures (after set-up): a loop that allocates per pick triggers
+ * scavenges every few MB; an allocation-free one triggers none.
  *
  * Usage: npm run bench:selectors [-- --quick] [--section schedulers|routing] [--markdown]
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { routingSection } from './routing.js';
 import { schedulerSection } from './schedulers.js';
@@ -48,15 +48,22 @@ export interface BenchSection {
 const QUICK = process.argv.includes('--quick');
 const TARGET_MS = QUICK ? 150 : 600;
 
+/** performance.now() span of the current case's measurement (after its set-up). */
+const measured = { from: Number.POSITIVE_INFINITY, to: Number.NEGATIVE_INFINITY, ops: 0 };
+
 function measure(body: (n: number) => number): number {
+  measured.from = Math.min(measured.from, performance.now());
   let n = 100_000;
   let sink = 0;
   sink += body(n); // warm-up
+  measured.ops += n;
   for (;;) {
     const t0 = process.hrtime.bigint();
     sink += body(n);
+    measured.ops += n;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (ms >= TARGET_MS || n >= 2e9) {
+      measured.to = performance.now();
       if (sink === 42.5) console.log('');
       return (n / ms) * 1000;
     }
@@ -75,27 +82,38 @@ function fmt(x: number): string {
   return `${x.toFixed(0)}/s`;
 }
 
-interface CaseResult {
-  opsPerSec: number;
-  gcs: number;
+function perGc(x: number): string {
+  if (!Number.isFinite(x)) return 'no GC';
+  const e = Math.floor(Math.log10(x));
+  return `${(x / 10 ** e).toFixed(1)}e${e}`;
 }
 
-/** Child: run one case, counting GCs after setup. Prints `opsPerSec gcs`. */
+interface CaseResult {
+  opsPerSec: number;
+  /** Operations per garbage collection during the measurement (Infinity: none). */
+  opsPerGc: number;
+}
+
+/**
+ * Child: run one case, counting the GCs that start while it measures. Prints `opsPerSec opsPerGc`.
+ * A loop allocating even 16 bytes per operation scavenges every ~10^5–10^6 operations; stray GCs of
+ * the runtime (start-up garbage, compilation) show up as 10^8 and more.
+ */
 async function runCase(id: string): Promise<void> {
   for (const section of SECTIONS) {
     const run = section.cases.get(id);
     if (!run) continue;
     let gcs = 0;
     const observer = new PerformanceObserver((list) => {
-      gcs += list.getEntries().length;
+      for (const e of list.getEntries())
+        if (e.startTime >= measured.from && e.startTime <= measured.to) gcs++;
     });
-    // Setup allocates; count from the first measurement on (the case's body runs setup first,
-    // so GCs caused by setup are included — a conservative figure).
     observer.observe({ entryTypes: ['gc'] });
     const ops = run();
-    await new Promise((resolve) => setImmediate(resolve));
+    // GC entries are delivered asynchronously, after a short delay.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     observer.disconnect();
-    process.stdout.write(`${ops} ${gcs}\n`);
+    process.stdout.write(`${ops} ${gcs === 0 ? 'Infinity' : measured.ops / gcs}\n`);
     return;
   }
   throw new Error(`unknown case ${id}`);
@@ -111,11 +129,11 @@ function main(): void {
     let v = cache.get(id);
     if (v === undefined) {
       const args = [self, '--case', id, ...(QUICK ? ['--quick'] : [])];
-      const [ops, gcs] = execFileSync(process.execPath, args, { encoding: 'utf8' })
+      const [ops, opsPerGc] = execFileSync(process.execPath, args, { encoding: 'utf8' })
         .trim()
         .split(' ')
         .map(Number);
-      v = { opsPerSec: ops, gcs };
+      v = { opsPerSec: ops, opsPerGc };
       cache.set(id, v);
     }
     return v;
@@ -139,7 +157,7 @@ function main(): void {
         peer === undefined ? '' : fmt(peer.opsPerSec),
         ratio === undefined ? '' : `${ratio.toFixed(1)}×`,
         r.peerName ?? '',
-        String(ours.gcs),
+        perGc(ours.opsPerGc),
       ]);
       const g = r.goal;
       if (g?.minOpsPerSec !== undefined && ours.opsPerSec < g.minOpsPerSec)
@@ -147,7 +165,7 @@ function main(): void {
       if (g?.minRatio !== undefined && ratio !== undefined && ratio < g.minRatio)
         misses.push(`${r.what}: ${ratio.toFixed(1)}× ${r.peerName} < goal ${g.minRatio}×`);
     }
-    const header = ['case', 'slbsim', 'peer', 'ratio', 'peer is', 'GCs'];
+    const header = ['case', 'slbsim', 'peer', 'ratio', 'peer is', 'ops/GC'];
     console.log(markdown ? `### ${section.title}\n` : `== ${section.title}`);
     if (markdown) {
       console.log(`| ${header.join(' | ')} |`);

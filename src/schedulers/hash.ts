@@ -46,39 +46,38 @@ let utf8 = new Uint8Array(256);
  */
 export function murmur2(s: string, seed = 0): number {
   // One pass over the code units while they are ASCII (then bytes = code units); the first
-  // non-ASCII unit sends the whole string through the UTF-8 path.
+  // non-ASCII unit sends the whole string through the UTF-8 path. Kept small enough for V8 to
+  // inline (a uint32 returned across a call boundary would be boxed: an allocation per hash).
   const n = s.length;
   let h = seed ^ n;
   let i = 0;
-  const whole = n & ~3;
-  while (i < whole) {
+  for (; i + 4 <= n; i += 4) {
     const c0 = s.charCodeAt(i);
     const c1 = s.charCodeAt(i + 1);
     const c2 = s.charCodeAt(i + 2);
     const c3 = s.charCodeAt(i + 3);
-    if ((c0 | c1 | c2 | c3) > 0x7f) return murmur2Bytes(utf8, encodeUtf8(s), seed);
-    let k = c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
-    k = Math.imul(k, M);
-    k ^= k >>> 24;
-    k = Math.imul(k, M);
+    if ((c0 | c1 | c2 | c3) > 0x7f) return murmur2Utf8(s, seed);
+    let k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), M);
+    k = Math.imul(k ^ (k >>> 24), M);
     h = Math.imul(h, M) ^ k;
-    i += 4;
   }
-  const rest = n - i;
-  if (rest > 0) {
-    const c0 = s.charCodeAt(i);
-    const c1 = rest > 1 ? s.charCodeAt(i + 1) : 0;
-    const c2 = rest > 2 ? s.charCodeAt(i + 2) : 0;
-    if ((c0 | c1 | c2) > 0x7f) return murmur2Bytes(utf8, encodeUtf8(s), seed);
-    if (rest === 3) h ^= c2 << 16;
-    if (rest >= 2) h ^= c1 << 8;
-    h ^= c0;
-    h = Math.imul(h, M);
+  if (i < n) {
+    // The 1–3 tail bytes, little-endian: c0 | c1 << 8 | c2 << 16.
+    let tail = 0;
+    for (let j = n - 1; j >= i; j--) {
+      const c = s.charCodeAt(j);
+      if (c > 0x7f) return murmur2Utf8(s, seed);
+      tail = (tail << 8) | c;
+    }
+    h = Math.imul(h ^ tail, M);
   }
-  h ^= h >>> 13;
-  h = Math.imul(h, M);
-  h ^= h >>> 15;
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 13), M);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** The non-ASCII path: encode to UTF-8 in the shared buffer, then hash the bytes. */
+function murmur2Utf8(s: string, seed: number): number {
+  return murmur2Bytes(utf8, encodeUtf8(s), seed);
 }
 
 /** MurmurHash2 of `bytes[0, length)`. */
