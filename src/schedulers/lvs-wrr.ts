@@ -38,7 +38,7 @@ export class LvsWeightedRoundRobin implements Scheduler {
   /** Position of the last pick in this epoch, -1 if none (then cw = startCw). */
   private lastPos = -1;
   private startCw = 0;
-  /** The epoch began with the kernel's cw = 0 scan and has not wrapped yet (cw reads 0). */
+  /** The epoch began with the kernel's cw = 0 scan, which lasts until the table start comes round. */
   private zeroPass = false;
   private mw = 0;
   private di = 1;
@@ -103,11 +103,10 @@ export class LvsWeightedRoundRobin implements Scheduler {
     const n = this.cycleLength;
     if (n === 0) return -1;
     const c = this.cursor;
+    // Back at the table start after a pick: the kernel's cw = 0 scan (if any) has ended.
+    if (c === 0 && this.lastPos >= 0) this.zeroPass = false;
     this.lastPos = c;
-    if (c + 1 === n) {
-      this.cursor = 0;
-      this.zeroPass = false;
-    } else this.cursor = c + 1;
+    this.cursor = c + 1 === n ? 0 : c + 1;
     return this.table[c];
   }
 

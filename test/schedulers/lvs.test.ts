@@ -83,6 +83,23 @@ describe('layer-4 wrr (IPVS interleaved WRR)', () => {
     expect(letters(s, 12)).toBe('ABC' + 'AABABCABC');
   });
 
+  it('given the cw = 0 scan ends exactly at the list end, then cw reads 0 until the next pick', () => {
+    const s = new LvsWeightedRoundRobin();
+    s.update(pool([0]));
+    s.update(pool([1, 1, 1]));
+    expect(letters(s, 3)).toBe('ABC');
+    expect(s.state.cw).toBe(0); // the kernel decrements cw only when the next scan hits the end
+    expect(letters(s, 1)).toBe('A');
+    expect(s.state.cw).toBe(1);
+    const t = new LvsWeightedRoundRobin();
+    t.update(pool([0, 0]));
+    t.update(pool([2, 1]));
+    expect(letters(t, 2)).toBe('AB'); // the cw = 0 scan: every member once
+    expect(t.state.cw).toBe(0);
+    expect(letters(t, 3)).toBe('AAB');
+    expect(t.state.cw).toBe(1);
+  });
+
   it('given random epochs, then it equals ip_vs_wrr with ip_vs_wrr_dest_changed at every change', () => {
     const epoch = fc.record({
       weights: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 6 }),
