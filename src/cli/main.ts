@@ -8,7 +8,7 @@ export function buildProgram(): Command {
   const program = new Command('slbsim')
     .version(VERSION)
     .description(
-      'Simulate Alibaba Cloud SLB/CLB before you change weights, server groups or forwarding rules:\n' +
+      'Simulate Alibaba Cloud SLB/CLB before you change weights, server groups or forwarding rules: ' +
         'an event-sourced topology, exact Tengine/LVS selection, deterministic replay and a live loopback harness.',
     )
     .showHelpAfterError()

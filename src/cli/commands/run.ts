@@ -6,6 +6,7 @@ import { replay } from '../replay.js';
 export function register(program: Command): void {
   program
     .command('run')
+    .summary('replay a scenario in simulated time and report where requests went')
     .description(
       "Replay a scenario's traffic against its topology in simulated time: which rule, group, backend and port\n" +
         'served each request, how faithfully weights were honoured, how rules matched. Same seed, same bytes.',
