@@ -222,7 +222,11 @@ class ReportProjection implements JournalSink {
     const scopes = this.scopes.filter((s): s is ScopeState => s !== undefined);
     const buckets = this.clock.used;
     const listeners = listenerReports(this.dict, this.listeners, scopes);
-    const groups = scopes.map((s) => groupReport(s, this.dict, endUs, buckets));
+    // A scope that never had a member and took no request (a default pool without a
+    // BackendServerPort, say) has nothing to report.
+    const groups = scopes
+      .map((s) => groupReport(s, this.dict, endUs, buckets))
+      .filter((g) => g.requests > 0 || g.epochs.some((e) => e.backends.length > 0));
     const body = { requests: this.requests, outcomes, listeners, groups };
     const ctx: ExpectationContext = {
       report: body,

@@ -90,14 +90,33 @@ function listenerBlocks(l: ListenerReport, report: Report): Block[] {
   // A fallback is shown when the listener has one (a scope of that kind) or it took requests.
   const has = (source: GroupReport['source'], count: number) =>
     count > 0 || report.groups.some((g) => g.listener === l.listener && g.source === source);
-  const fallbacks: [string, string, number][] = [];
+  // The groups behind a fallback, as the listener's scopes name them.
+  const groupsOf = (source: GroupReport['source']) =>
+    [
+      ...new Set(
+        report.groups
+          .filter((g) => g.listener === l.listener && g.source === source)
+          .map((g) => g.VServerGroupId ?? g.MasterSlaveServerGroupId ?? 'default'),
+      ),
+    ].join(', ');
+  const fallbacks: [string, string, number, string][] = [];
   const ms = l.fallbacks.masterSlave;
   if (ms !== null && has('master-slave', ms.count))
-    fallbacks.push(['primary/secondary group', 'primary/secondary', ms.count]);
+    fallbacks.push(['primary/secondary group', 'primary/secondary', ms.count, groupsOf('master-slave')]);
   if (has('listener-vserver-group', l.fallbacks.listenerGroup.count))
-    fallbacks.push(['listener VServer group', 'listener group', l.fallbacks.listenerGroup.count]);
+    fallbacks.push([
+      'listener VServer group',
+      'listener group',
+      l.fallbacks.listenerGroup.count,
+      groupsOf('listener-vserver-group'),
+    ]);
   if (has('default-pool', l.fallbacks.defaultPool.count))
-    fallbacks.push(['default server pool', 'default pool', l.fallbacks.defaultPool.count]);
+    fallbacks.push([
+      'default server pool',
+      'default pool',
+      l.fallbacks.defaultPool.count,
+      groupsOf('default-pool'),
+    ]);
   for (const r of l.rules)
     rows.push([
       `rule ${r.RuleName} (${r.RuleId})`,
@@ -106,7 +125,8 @@ function listenerBlocks(l: ListenerReport, report: Report): Block[] {
       String(r.count),
       share(r.count),
     ]);
-  for (const [label, , count] of fallbacks) rows.push([label, '-', '', String(count), share(count)]);
+  for (const [label, , count, group] of fallbacks)
+    rows.push([label, '-', group, String(count), share(count)]);
   const f = l.failures;
   const failures: [string, number][] = [
     ['no eligible backend', f.noEligibleBackend],
