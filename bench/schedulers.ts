@@ -237,7 +237,7 @@ export function schedulerSection(h: Harness): BenchSection {
     cases,
     rows,
     notes: [
-      'Weights 1 + (37·i mod 100). ops/GC = our operations per garbage collection while measuring (after set-up): a 16-byte allocation per pick would show ~1e5–1e6; "no GC" or ≥ 1e8 means none per pick.',
+      'Weights 1 + (37·i mod 100). ops/GC = our operations per garbage collection while measuring (after set-up): a 16-byte allocation per pick would show ~1e5–1e6; "no GC" or ≥ 1e7 means none per pick (a stray runtime GC).',
       'The hashring peer and our qch row hash the same 65 536 string keys; "hash given" is the table lookup alone.',
     ],
   };

@@ -97,7 +97,7 @@ interface CaseResult {
 /**
  * Child: run one case, counting the GCs that start while it measures. Prints `opsPerSec opsPerGc`.
  * A loop allocating even 16 bytes per operation scavenges every ~10^5–10^6 operations; stray GCs of
- * the runtime (start-up garbage, compilation) show up as 10^8 and more.
+ * the runtime (start-up garbage, compilation) show up as 10^7 and more.
  */
 async function runCase(id: string): Promise<void> {
   for (const section of SECTIONS) {
