@@ -32,6 +32,30 @@ describe('key hashes', () => {
     expect(murmur2(s, 0x9747b28c)).toBe(hSeeded);
   });
 
+  it('reproduces the Tengine consistent_hash ring vector (lb-algorithms.md §2.4) with these hashes', () => {
+    // sid = murmur2(peer name); 160 nodes per peer hashed from the little-endian low 32 bits of
+    // sid·4096 + j; a key goes to the first node ≥ murmur2(key), wrapping to the first node.
+    const peers = ['127.0.0.1:18081', '127.0.0.1:18082', '127.0.0.1:18083'];
+    const nodes: Array<[number, number]> = [];
+    const bytes = new Uint8Array(4);
+    peers.forEach((name, peer) => {
+      const sid = murmur2(name);
+      for (let j = 0; j < 160; j++) {
+        const v = (Math.imul(sid, 4096) + j) >>> 0;
+        bytes.set([v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24]);
+        nodes.push([murmur2Bytes(bytes, 4), peer]);
+      }
+    });
+    nodes.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    for (let k = 1; k <= 20; k++) {
+      const h = hashString(String(k));
+      const at = nodes.findIndex(([node]) => node >= h);
+      out += 'ABC'[nodes[at < 0 ? 0 : at][1]];
+    }
+    expect(out).toBe('AABCCCABAAACCABBBBBA');
+  });
+
   it('hashes strings exactly as their UTF-8 bytes, for any string', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
