@@ -51,7 +51,7 @@ describe('key hashes', () => {
     for (let k = 1; k <= 20; k++) {
       const h = hashString(String(k));
       const at = nodes.findIndex(([node]) => node >= h);
-      out += 'ABC'[nodes[at < 0 ? 0 : at][1]];
+      out += 'ABC'[nodes[Math.max(at, 0)][1]]; // none ≥ h: wrap to the first node
     }
     expect(out).toBe('AABCCCABAAACCABBBBBA');
   });
