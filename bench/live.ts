@@ -13,12 +13,21 @@
  *   nginx           autocannon → nginx (exported config) → backends
  *   slbsim          autocannon → slbsim proxy (no journal) → backends
  *   slbsim+journal  the same with the journal and report projections on, as `slbsim live` runs it
- * For the slbsim cases the proxy's CPU time per request is measured too (where the time goes).
+ * The proxy's CPU time per request is measured too (slbsim: this process; nginx: its master and
+ * worker from /proc, 10 ms ticks), to say where the time goes.
  *
  * Usage: npm run bench:live [-- --duration 8 --repeat 3 --connections 32 --quick --cases nginx,slbsim]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +148,28 @@ function cpuMicros(): number {
   return u.user + u.system;
 }
 
+/** CPU time (µs) of a process and its direct children, from /proc (Linux; clock ticks of 10 ms). */
+function processTreeCpuMicros(pid: number): number {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command: state(3) ppid(4) … utime(14) stime(15), 1-based in proc(5).
+    return { ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]) };
+  };
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const t = ticks(stat);
+    if (Number(entry) === pid || t.ppid === pid) total += t.cpu;
+  }
+  return total * 10_000;
+}
+
 async function startBackends(dir: string): Promise<{ child: ChildProcess; mapFile: string }> {
   const mapFile = join(dir, 'map.json');
   const child = spawn(process.execPath, [CLI, 'live', SCENARIO, '--backends-only', '--map-out', mapFile], {
@@ -174,7 +205,14 @@ async function main(): Promise<void> {
       const { config } = exportNginx(span.initial, { backends: map, listenPortOffset: port - 80 });
       const nginx = await NginxProcess.start(nginxBin, config, [port]);
       cleanups.push(() => nginx.stop());
-      targets.push({ name: 'nginx (exported config)', url: `http://127.0.0.1:${port}` });
+      const pid = nginx.child.pid;
+      targets.push({
+        name: 'nginx (exported config)',
+        url: `http://127.0.0.1:${port}`,
+        ...(pid !== undefined && existsSync('/proc/self/stat')
+          ? { cpu: () => processTreeCpuMicros(pid) }
+          : {}),
+      });
     } else if (!nginxBin) process.stderr.write('notice: nginx is not installed; the nginx case is skipped\n');
     for (const journal of [false, true]) {
       const name = journal ? 'slbsim proxy + journal' : 'slbsim proxy';

@@ -141,6 +141,7 @@ export class LoadDriver {
   private readonly instances = new Set<Instance>();
   private readonly raws: RawResult[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly pending: Array<() => void> = [];
   private readonly jars = new Map<number, Map<string, Jar>>();
   private readonly baseHeaders: Record<string, string>[];
   private readonly baseCookies: string[];
@@ -209,6 +210,7 @@ export class LoadDriver {
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    for (const settle of this.pending.splice(0)) settle();
     for (const i of this.instances) i.stop();
   }
 
@@ -251,7 +253,11 @@ export class LoadDriver {
             };
             const wait = this.started + b * 1000 - performance.now();
             if (wait <= 0) fire();
-            else this.timers.push(setTimeout(fire, wait));
+            else {
+              this.timers.push(setTimeout(fire, wait));
+              // `stop` clears the timers: settle this second's promise too.
+              this.pending.push(resolve);
+            }
           }),
         );
       }

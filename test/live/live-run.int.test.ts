@@ -162,6 +162,16 @@ describe('live run', () => {
     for (const url of urls) expect(await refused(url)).toBe(true);
   });
 
+  it('given an interrupt while the phases still have seconds to go, then the run ends at once as partial', async () => {
+    const scenario = loadText(scenarioText('', 'phases: [{ duration: 60s, arrivalRate: 20 }]'));
+    const run = await LiveRun.start({ scenario, connections: 2 });
+    const done = run.run();
+    setTimeout(() => run.interrupt(), 300);
+    const r = await done;
+    expect(r.partial).toBe(true);
+    expect(r.load.accounting.sent).toBeLessThan(1200);
+  });
+
   it('given a proxy port already in use, then start fails with a clear error and leaves nothing running', async () => {
     const squatter = net.createServer();
     await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
