@@ -419,6 +419,7 @@ export class Balancer {
     first: boolean,
   ): void {
     const n = spec.members.length;
+    const previousKeys = s.memberKeys;
     s.backends = new Int32Array(n);
     s.weights = new Int32Array(n);
     s.healthy = new Uint8Array(n);
@@ -436,6 +437,8 @@ export class Balancer {
       s.memberSid.push(sid);
       if (!s.sidToMember.has(sid)) s.sidToMember.set(sid, i);
     });
+    // Source-IP persistence entries name members by index: follow them to their new index.
+    s.persistence?.remapKeys(previousKeys, s.memberKeys);
     this.refreshEligibility(s, first ? 'start' : cause, true);
   }
 

@@ -192,3 +192,64 @@ describe('Balancer (layer 4)', () => {
     expect(who()).toBe('i-a:3306');
   });
 });
+
+describe('Balancer (layer 4 persistence across a membership change)', () => {
+  it('keeps a persisted client on its backend when the group gains a member (indexes move)', () => {
+    const { state, results } = fold([
+      ecs('i-a'),
+      ecs('i-b'),
+      ecs('i-c'),
+      {
+        action: 'CreateLoadBalancer',
+        params: { LoadBalancerId: 'lb-1', RegionId: 'cn-hangzhou', VpcId: 'vpc-1' },
+      },
+      {
+        action: 'CreateVServerGroup',
+        params: {
+          LoadBalancerId: 'lb-1',
+          VServerGroupId: 'rsp-t',
+          BackendServers: [
+            { ServerId: 'i-a', Port: 80 },
+            { ServerId: 'i-b', Port: 80 },
+          ],
+        },
+      },
+      {
+        action: 'CreateLoadBalancerTCPListener',
+        params: {
+          LoadBalancerId: 'lb-1',
+          ListenerPort: 80,
+          VServerGroupId: 'rsp-t',
+          PersistenceTimeout: 600,
+        },
+      },
+      { action: 'StartLoadBalancerListener', params: { LoadBalancerId: 'lb-1', ListenerPort: 80 } },
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const b = new Balancer(state, EXACT);
+    const out = new RouteResult();
+    const l = b.listenerOf('lb-1:tcp:80');
+    const who = (ip: number) => {
+      b.resolve(l, '', '', out);
+      b.pick(out, ip, 1000, undefined, 0);
+      return b.backends[out.backend].key;
+    };
+    const first = who(7);
+    const second = who(8);
+    expect(first).not.toBe(second);
+    // LVS order is newest first: adding i-c shifts every existing member's index by one.
+    const next = fold(
+      [
+        {
+          action: 'AddVServerGroupBackendServers',
+          params: { VServerGroupId: 'rsp-t', BackendServers: [{ ServerId: 'i-c', Port: 80 }] },
+        },
+      ],
+      state,
+    );
+    b.applyState(next.state, 'AddVServerGroupBackendServers');
+    expect(who(7)).toBe(first);
+    expect(who(8)).toBe(second);
+    expect(out.sticky).toBe(true);
+  });
+});
