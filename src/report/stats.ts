@@ -2,7 +2,7 @@
  * Statistics of the weight-fidelity report and of `compare`: Pearson's χ² goodness-of-fit and
  * homogeneity tests, their p-values from the upper regularized incomplete gamma function
  * (`@stdlib/math-base-special-gammainc`), and total variation distance. Pure functions over
- * plain arrays; called once per epoch or group, never per request. Sources: docs/MODEL-report.md.
+ * plain arrays; called once per epoch or group, never per request. Sources: docs/MODEL.md (Reports).
  */
 import gammainc from '@stdlib/math-base-special-gammainc';
 

@@ -9,7 +9,7 @@
  * {4,3,2} → AABABCABC, {5,1,1} → AAAAABC, {4,2,2} → AABC.
  *
  * The list order is the pool order the routing layer passes (IPVS inserts new destinations at the
- * head, so by default the routing layer reverses the API order; docs/MODEL-routing.md).
+ * head, so by default the routing layer reverses the API order; docs/MODEL.md (Routing)).
  *
  * Epoch change reproduces `ip_vs_wrr_dest_changed`: `cl` returns to the head, di and mw are
  * recomputed, cw is set to mw if it exceeds the new mw, else rounded to (cw/di)·di + 1 when

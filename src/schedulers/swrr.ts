@@ -22,7 +22,7 @@
  * restarts the cycle at this instance's phase, so whole cycles within an epoch stay exact. An
  * update that leaves the active set unchanged keeps the position. (nginx instead carries each
  * peer's current_weight through health changes, skipping down peers in the scan, and resets on
- * reload; vnswrr keeps its table and skips the slots of down peers; docs/MODEL-schedulers.md.)
+ * reload; vnswrr keeps its table and skips the slots of down peers; docs/MODEL.md (Schedulers).)
  *
  * Cluster mode (a `random` stream, one per node × worker), Tengine's T_NGX_HTTP_UPSTREAM_RANDOM and
  * OPT_ALI (§2.1): `init_number = random() % n` rotates the scan order (which changes the

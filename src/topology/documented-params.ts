@@ -5,7 +5,7 @@
  * listed here is rejected with `InvalidParameter` naming it, which catches typos such as `Wieght`.
  *
  * Sources: the request structs of aliyun/alibaba-cloud-sdk-go `services/slb` (API 2014-05-15) and
- * the ECS API pages; see docs/MODEL-topology.md.
+ * the ECS API pages; see docs/MODEL.md (Topology).
  */
 import type { ActionName } from './events.js';
 
