@@ -16,7 +16,7 @@
  */
 import type { MatchKind } from '../engine/journal.js';
 import type { ForwardingRule } from '../topology/types.js';
-import { normalizeHost, pathEnd } from './host.js';
+import { normalizeHost } from './host.js';
 import { ExactDomainTable } from './strategies/exact-domain.js';
 import { UrlPrefixTable } from './strategies/url-prefix.js';
 import { WildcardDomainTable } from './strategies/wildcard-domain.js';
@@ -98,7 +98,8 @@ export class RuleMatcher {
   }
 
   private matchInBlock(block: DomainBlock | undefined, path: string): number {
-    const end = pathEnd(path);
+    // The tables stop at the query's `?` themselves.
+    const end = path.length;
     if (block === undefined) return this.urlOnly.match(path, end);
     if (this.policy === 'url-also' && this.urlOnly.size > 0) {
       const own = block.urls.matchLength(path, end);

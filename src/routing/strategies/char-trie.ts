@@ -32,8 +32,11 @@ export class CharTrie {
     if (this.value[node] < 0) this.value[node] = value;
   }
 
-  /** Value of the longest key that is a prefix of `s[0, end)`, or -1. */
-  longestPrefix(s: string, end: number): number {
+  /**
+   * Value of the longest key that is a prefix of `s[0, end)`, stopping early at the first `stop`
+   * character (e.g. `?`, so a path's query never takes part), or -1.
+   */
+  longestPrefix(s: string, end: number, stop = -1): number {
     let node = 0;
     let best = -1;
     const ch = this.char;
@@ -42,6 +45,7 @@ export class CharTrie {
     const val = this.value;
     for (let i = 0; i < end; i++) {
       const c = s.charCodeAt(i);
+      if (c === stop) return best;
       let child = first[node];
       while (child >= 0 && ch[child] !== c) child = next[child];
       if (child < 0) return best;

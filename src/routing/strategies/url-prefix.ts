@@ -5,6 +5,9 @@
  */
 import { CharTrie } from './char-trie.js';
 
+/** `?`: the query string never takes part in URL matching. */
+const QUERY = 63;
+
 export class UrlPrefixTable {
   private readonly trie = new CharTrie();
   private readonly urls: string[] = [];
@@ -20,15 +23,15 @@ export class UrlPrefixTable {
     this.values.push(value);
   }
 
-  /** Value of the longest prefix of `path[0, end)`, or -1. */
+  /** Value of the longest prefix of `path[0, end)` (never reading past a `?`), or -1. */
   match(path: string, end: number): number {
-    const e = this.trie.longestPrefix(path, end);
+    const e = this.trie.longestPrefix(path, end, QUERY);
     return e < 0 ? -1 : this.values[e];
   }
 
   /** Length of the prefix `match` would pick, or -1 (for comparing tables). */
   matchLength(path: string, end: number): number {
-    const e = this.trie.longestPrefix(path, end);
+    const e = this.trie.longestPrefix(path, end, QUERY);
     return e < 0 ? -1 : this.urls[e].length;
   }
 
