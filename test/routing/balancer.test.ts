@@ -253,3 +253,34 @@ describe('Balancer (layer 4 persistence across a membership change)', () => {
     expect(out.sticky).toBe(true);
   });
 });
+
+describe('Balancer (rule overrides with ListenerSync off)', () => {
+  it("given a rule with its own scheduler and stickiness, its traffic uses them; the listener's does not", () => {
+    const state = webTopology([
+      {
+        action: 'SetRule',
+        params: {
+          RuleId: 'rule-api',
+          VServerGroupId: 'rsp-api',
+          ListenerSync: 'off',
+          Scheduler: 'rr',
+          StickySession: 'on',
+          StickySessionType: 'server',
+          Cookie: 'JSESSIONID',
+        },
+      },
+    ]);
+    const b = new Balancer(state, EXACT);
+    const api = b.scopeByKey('lb-1:http:80/rule/rule-api/rsp-api')!;
+    expect(api.spec.scheduler).toBe('rr');
+    expect(api.spec.sticky).toBe('server');
+    expect(api.spec.cookieName).toBe('JSESSIONID');
+    const web = b.scopeByKey('lb-1:http:80/listener-vserver-group/rsp-web')!;
+    expect(web.spec.scheduler).toBe('wrr');
+    expect(web.spec.sticky).toBe('off');
+    // rr ignores the weights 4/3/2: A B C A B C.
+    expect(routeMany(b, 'api.example.com', '/v1/x', 6)).toEqual(
+      ['a', 'b', 'c', 'a', 'b', 'c'].map((x) => `i-${x}:9000`),
+    );
+  });
+});
