@@ -122,7 +122,11 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
   const spec = scope.spec;
   const winner = rulesConsidered.find((r) => r.result === 'matched');
   if (spec.source === 'listener-vserver-group')
-    steps.push(`no rule matched: the listener's VServer group ${spec.groupId} serves it`);
+    steps.push(
+      l.spec.layer === 7
+        ? `no rule matched: the listener's VServer group ${spec.groupId} serves it`
+        : `the listener's VServer group ${spec.groupId} serves it`,
+    );
   else if (spec.source === 'default-pool')
     steps.push(
       l.spec.layer === 7
