@@ -18,11 +18,20 @@ interface ExportNginxOptions {
 export function register(program: Command): void {
   const exportCmd = program
     .command('export')
+    .summary("write the topology as another tool's configuration (nginx)")
     .description(
       "Write the topology in another tool's configuration language, to hold a real load balancer against the model.",
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ slbsim export nginx scenarios/seed-case.yaml
+  $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf`,
     );
   exportCmd
     .command('nginx')
+    .summary('an nginx configuration equivalent to the topology')
     .description(
       "An nginx configuration equivalent to the topology: a server block per rule domain (exact and *. wildcard), a location per rule URL, an upstream per server group with its weights (weight 0 = down), the listener's VServer group and the default pool as fallbacks; worker_processes 1, 127.0.0.1 only. What nginx cannot express (cookie stickiness, active health checks, layer 4) is written as comments; see docs/LIVE.md.",
     )

@@ -41,6 +41,9 @@ interface LiveCliOptions {
 export function register(program: Command): void {
   program
     .command('live')
+    .summary(
+      'run the scenario on real sockets (loopback backends, proxies, autocannon) and cross-check the model',
+    )
     .description(
       "Run the scenario on real sockets on 127.0.0.1: one HTTP backend per (ECS, port) answering with X-Backend, one proxy per HTTP listener routing with the simulation's own balancer (rules, schedulers, stickiness), real health checks, the timeline in wall-clock time, load from autocannon. Reports the same weight-fidelity and rule-match report as `run`, plus latency, throughput, exact accounting, backend-side vs client-side counts, and a cross-check against the simulation of the same requests.",
     )

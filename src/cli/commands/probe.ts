@@ -18,6 +18,7 @@ interface ProbeCliOptions {
 export function register(program: Command): void {
   program
     .command('probe')
+    .summary("drive a real load balancer with the scenario's requests and compare with the model")
     .description(
       "Send the scenario's requests for one listener to a real load balancer and report where they went (from the X-Backend header the live backends stamp), compared with the simulation of the same requests.",
     )

@@ -43,7 +43,7 @@ function header(r: Report): [string, Cell][] {
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' '),
     ],
-    ['Simulated', time(r.endUs)],
+    [r.options.mode === 'live' ? 'Elapsed' : 'Simulated', time(r.endUs)],
     ['Requests', `${r.requests} (served ${o.ok}, sticky ${r.sticky}, retried ${r.retried})`],
     [
       'Failed',
@@ -387,7 +387,11 @@ function latencyBlocks(r: Report): Block[] {
   for (const l of r.listeners) if (l.latency) rows.push(row(l.listener, l.latency));
   for (const g of r.groups) if (g.latency) rows.push(row(g.scope, g.latency));
   return [
-    { kind: 'heading', level: 2, text: 'Latency (modelled service time)' },
+    {
+      kind: 'heading',
+      level: 2,
+      text: r.options.mode === 'live' ? 'Latency (measured at the proxy)' : 'Latency (modelled service time)',
+    },
     {
       kind: 'table',
       columns: [
