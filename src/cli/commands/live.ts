@@ -161,7 +161,8 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
   let run: LiveRun;
   try {
     run = await LiveRun.start({
-      scenario,
+      // Reports name the scenario as the user typed its path (as `run` does).
+      scenario: { ...scenario, file },
       seed: opts.seed,
       connections,
       amount,
