@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOps, register } from '../../src/cli/commands/sequence.js';
-import { runCommand } from '../report/cli-helper.js';
+import { runCommand } from '../helpers/cli.js';
 
 const seq = (...args: string[]) => runCommand(register, ['sequence', ...args]);
 

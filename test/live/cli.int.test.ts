@@ -6,13 +6,22 @@ import { register as exportCmd } from '../../src/cli/commands/export.js';
 import { register as live } from '../../src/cli/commands/live.js';
 import { register as probe } from '../../src/cli/commands/probe.js';
 import { parseAddressMap } from '../../src/live/address-map.js';
-import { runCli } from './cli-helper.js';
+import { runCommand } from '../helpers/cli.js';
 import { scenarioFile, scenarioText } from './scenario-fixture.js';
 
 describe('slbsim live (CLI)', () => {
   it('runs exact mode and prints the report with the live section as JSON; exit 0', async () => {
     const file = scenarioFile(scenarioText());
-    const r = await runCli(live, ['live', file, '--amount', '700', '--connections', '1', '--format', 'json']);
+    const r = await runCommand(live, [
+      'live',
+      file,
+      '--amount',
+      '700',
+      '--connections',
+      '1',
+      '--format',
+      'json',
+    ]);
     expect(r.stderr).toMatch(/lb-t:http:80 → http:\/\/127\.0\.0\.1:\d+/);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
@@ -38,7 +47,7 @@ describe('slbsim live (CLI)', () => {
   it('writes report files with --out, in every format', async () => {
     const file = scenarioFile(scenarioText());
     const out = join(dirname(file), 'out');
-    const r = await runCli(live, ['live', file, '--amount', '70', '--out', out, '--format', 'md']);
+    const r = await runCommand(live, ['live', file, '--amount', '70', '--out', out, '--format', 'md']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('## Live run');
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
@@ -54,7 +63,7 @@ describe('slbsim live (CLI)', () => {
     const file = scenarioFile(scenarioText());
     const out = join(dirname(file), 'partial');
     const timer = setTimeout(() => process.emit('SIGINT'), 400);
-    const r = await runCli(live, ['live', file, '--duration', '30s', '--connections', '2', '--out', out]);
+    const r = await runCommand(live, ['live', file, '--duration', '30s', '--connections', '2', '--out', out]);
     clearTimeout(timer);
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('interrupted: stopping the load and every server, writing a partial report');
@@ -71,7 +80,7 @@ describe('slbsim live (CLI)', () => {
     [['--map-out', 'x.json'], '--map-out needs --backends-only'],
   ])('bad option %j → exit 2 with a clear message', async (args, message) => {
     const file = scenarioFile(scenarioText());
-    const r = await runCli(live, ['live', file, ...args]);
+    const r = await runCommand(live, ['live', file, ...args]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toContain('internal error');
@@ -83,7 +92,7 @@ describe('slbsim live (CLI)', () => {
     const port = (squatter.address() as net.AddressInfo).port;
     try {
       const file = scenarioFile(scenarioText());
-      const r = await runCli(live, [
+      const r = await runCommand(live, [
         'live',
         file,
         '--amount',
@@ -103,7 +112,15 @@ describe('slbsim live (CLI)', () => {
   it('--backends-only writes the address map and stops after --duration', async () => {
     const file = scenarioFile(scenarioText());
     const map = join(dirname(file), 'map.json');
-    const r = await runCli(live, ['live', file, '--backends-only', '--duration', '300ms', '--map-out', map]);
+    const r = await runCommand(live, [
+      'live',
+      file,
+      '--backends-only',
+      '--duration',
+      '300ms',
+      '--map-out',
+      map,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('3 backend(s) listening on 127.0.0.1; stopping after 0.3 s');
     const parsed = parseAddressMap(readFileSync(map, 'utf8'), map);
@@ -133,7 +150,7 @@ describe('slbsim export nginx (CLI)', () => {
           '{ InstanceId: i-c, RegionId: cn-hangzhou, VpcId: vpc-1, PrivateIpAddress: 10.0.0.3 }',
         ),
     );
-    const r = await runCli(exportCmd, ['export', 'nginx', file, '--listen-port-offset', '20000']);
+    const r = await runCommand(exportCmd, ['export', 'nginx', file, '--listen-port-offset', '20000']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('lb-t:http:80 → nginx on 127.0.0.1:20080');
     expect(r.stdout).toContain('server 10.0.0.1:8080 weight=5 max_fails=0;  # i-a:8080 Weight 5');
@@ -141,7 +158,7 @@ describe('slbsim export nginx (CLI)', () => {
 
   it('without addresses or a map → exit 2 saying what to pass', async () => {
     const file = scenarioFile(scenarioText());
-    const r = await runCli(exportCmd, ['export', 'nginx', file]);
+    const r = await runCommand(exportCmd, ['export', 'nginx', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'export nginx: i-a has no PrivateIpAddress (needed by lb-t:http:80/listener-vserver-group/rsp-w); pass --backends map.json',
@@ -151,8 +168,8 @@ describe('slbsim export nginx (CLI)', () => {
   it('an --out file that cannot be written → exit 2', async () => {
     const file = scenarioFile(scenarioText());
     const map = join(dirname(file), 'map.json');
-    await runCli(live, ['live', file, '--backends-only', '--duration', '50ms', '--map-out', map]);
-    const r = await runCli(exportCmd, [
+    await runCommand(live, ['live', file, '--backends-only', '--duration', '50ms', '--map-out', map]);
+    const r = await runCommand(exportCmd, [
       'export',
       'nginx',
       file,
@@ -167,7 +184,7 @@ describe('slbsim export nginx (CLI)', () => {
 
   it('a missing map file → exit 2', async () => {
     const file = scenarioFile(scenarioText());
-    const r = await runCli(exportCmd, ['export', 'nginx', file, '--backends', '/nonexistent/map.json']);
+    const r = await runCommand(exportCmd, ['export', 'nginx', file, '--backends', '/nonexistent/map.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--backends: /nonexistent/map.json: cannot read the address map (ENOENT)');
   });
@@ -180,14 +197,21 @@ describe('slbsim probe (CLI)', () => {
     const port = (squatter.address() as net.AddressInfo).port;
     await new Promise<void>((res) => squatter.close(() => res()));
     const file = scenarioFile(scenarioText());
-    const r = await runCli(probe, ['probe', file, '--target', `http://127.0.0.1:${port}`, '--amount', '5']);
+    const r = await runCommand(probe, [
+      'probe',
+      file,
+      '--target',
+      `http://127.0.0.1:${port}`,
+      '--amount',
+      '5',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`http://127.0.0.1:${port}: no response to any of`);
   });
 
   it('an unknown listener → exit 2', async () => {
     const file = scenarioFile(scenarioText());
-    const r = await runCli(probe, [
+    const r = await runCommand(probe, [
       'probe',
       file,
       '--target',

@@ -8,7 +8,7 @@ import { JournalFileWriter } from '../../src/engine/journal-file.js';
 import { openRecordWriter } from '../../src/record/open.js';
 import { renderReport } from '../../src/report/render/index.js';
 import { reportFromBatches } from '../../src/report/report.js';
-import { runCommand } from './cli-helper.js';
+import { runCommand } from '../helpers/cli.js';
 import { sampleJournal } from './sample-journal.js';
 
 let dir: string;

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { register as report } from '../../src/cli/commands/report.js';
 import { loadChecked, simulate } from '../../src/cli/replay.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/render/index.js';
-import { runCommand } from './cli-helper.js';
+import { runCommand } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slbsim-roundtrip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,8 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import { formatDiagnostic } from '../../src/cli/common.js';
 import { type LoadResult, loadScenarioText } from '../../src/scenario/load.js';
 import type { Diagnostic, Scenario } from '../../src/scenario/model.js';
@@ -49,41 +48,4 @@ export function tempFile(name: string, text: string): string {
   return file;
 }
 
-export interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Run one command (registered by `register`) in-process; capture stdout, stderr and the exit code. */
-export async function runCommand(register: (p: Command) => void, args: string[]): Promise<CliResult> {
-  const program = new Command('slbsim').exitOverride().configureOutput({
-    writeOut: (s) => void process.stdout.write(s),
-    writeErr: (s) => void process.stderr.write(s),
-  });
-  register(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    stderr += String(s);
-    return true;
-  });
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'slbsim', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 2;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-  return { code, stdout, stderr };
-}
+export { type CliResult, runCommand } from '../helpers/cli.js';

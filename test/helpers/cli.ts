@@ -1,4 +1,4 @@
-/** Test helper: run one slbsim command in-process and capture its output and exit code. */
+/** Test helper shared by every command test: run one slbsim command in-process, capturing stdout, stderr and the exit code. */
 import { Command, CommanderError } from 'commander';
 import { vi } from 'vitest';
 
