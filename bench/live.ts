@@ -32,9 +32,9 @@ import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { journalObserver } from '../src/engine/journal-observer.js';
 import { readAddressMap } from '../src/live/address-map.js';
 import { LiveClock } from '../src/live/clock.js';
-import { journalObserver } from '../src/live/journal-observer.js';
 import { JournalSequencer } from '../src/live/journal-sequencer.js';
 import { exportNginx } from '../src/live/nginx-export.js';
 import { findNginx, NginxProcess } from '../src/live/nginx-process.js';
@@ -225,7 +225,14 @@ async function main(): Promise<void> {
         cluster: scenario.simulation.cluster,
         ruleMatching: scenario.simulation.ruleMatching,
         l4Order: scenario.simulation.l4Order,
-        ...(seq ? { observer: journalObserver(seq, clock) } : {}),
+        ...(seq
+          ? {
+              observer: journalObserver(
+                (e) => seq.control(e),
+                () => clock.now(),
+              ),
+            }
+          : {}),
       });
       const directory = new UpstreamDirectory(balancer, (ServerId, Port) => ports.get(`${ServerId}:${Port}`));
       const stats = new ProxyStats();

@@ -11,7 +11,7 @@ import { JournalFileWriter } from './engine/journal-file.js';
 import { type Progress, Simulation } from './engine/simulation.js';
 import { openRecordWriter } from './record/open.js';
 import type { Report } from './report/model.js';
-import { createReportProjections } from './report/report.js';
+import { createReportProjections, type ReportProjections } from './report/report.js';
 import type { Scenario } from './scenario/model.js';
 
 export interface ReplayOptions {
@@ -45,6 +45,47 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
     requests: opts.requests,
     scenarioLabel: opts.label,
   });
+  const { projections, sinks, close } = openSinks(opts);
+  sim.journal$.subscribe({
+    next: (batch) => {
+      for (const s of sinks) s.onBatch(batch);
+    },
+    complete: () => {
+      for (const s of sinks) s.onEnd?.();
+    },
+  });
+  let interrupted = false;
+  const slice = opts.slice ?? 250_000;
+  while (!sim.run(slice)) {
+    if (opts.onSlice && (await opts.onSlice(sim.progress))) {
+      sim.interrupt();
+      interrupted = true;
+      break;
+    }
+  }
+  const outputs = close();
+  return { report: projections.build(), interrupted, outputs };
+}
+
+/** Replay a scenario and return its report. */
+export async function simulateScenario(scenario: Scenario, opts: ReplayOptions = {}): Promise<Report> {
+  return (await replayScenario(scenario, opts)).report;
+}
+
+export interface JournalSinks {
+  readonly projections: ReportProjections;
+  /** The report projections first, then the extra sinks, the record writer, the journal file. */
+  readonly sinks: readonly JournalSink[];
+  /** Close the files; returns where they are (`<file>.partial` after an interrupted run). */
+  close(): string[];
+}
+
+/**
+ * The consumers of a run's journal — report projections, optional record writer and journal file
+ * — shared by the replay and the live harness. A file that cannot be opened closes the others and
+ * throws (RecordFileError or the fs error).
+ */
+export function openSinks(opts: Pick<ReplayOptions, 'record' | 'journal' | 'sinks'>): JournalSinks {
   const projections = createReportProjections();
   const sinks: JournalSink[] = [projections.sink, ...(opts.sinks ?? [])];
   const closers: Array<() => string> = [];
@@ -63,28 +104,5 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
     for (const close of closers) close();
     throw err;
   }
-  sim.journal$.subscribe({
-    next: (batch) => {
-      for (const s of sinks) s.onBatch(batch);
-    },
-    complete: () => {
-      for (const s of sinks) s.onEnd?.();
-    },
-  });
-  let interrupted = false;
-  const slice = opts.slice ?? 250_000;
-  while (!sim.run(slice)) {
-    if (opts.onSlice && (await opts.onSlice(sim.progress))) {
-      sim.interrupt();
-      interrupted = true;
-      break;
-    }
-  }
-  const outputs = closers.map((close) => close());
-  return { report: projections.build(), interrupted, outputs };
-}
-
-/** Replay a scenario and return its report. */
-export async function simulateScenario(scenario: Scenario, opts: ReplayOptions = {}): Promise<Report> {
-  return (await replayScenario(scenario, opts)).report;
+  return { projections, sinks, close: () => closers.map((close) => close()) };
 }

@@ -138,15 +138,23 @@ async function openOutputs<T>(opts: SimulateOptions, run: () => Promise<T>): Pro
   try {
     return await run();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { file?: string };
-    const path = err instanceof RecordFileError ? e.file : e?.path;
-    if (!(err instanceof RecordFileError) && (typeof e?.code !== 'string' || typeof path !== 'string'))
-      throw err;
-    const option = path?.startsWith(opts.journal ?? '\u0000') ? '--journal' : '--record';
-    throw new UserError([
-      err instanceof RecordFileError
-        ? `${option}: ${e.message}`
-        : `${option}: cannot write ${path} (${e.code})`,
-    ]);
+    throw outputFileError(err, opts);
   }
+}
+
+/**
+ * The error to report when opening `--record` / `--journal` failed: a UserError naming the option
+ * for a RecordFileError or a file-system error, the error itself otherwise.
+ */
+export function outputFileError(err: unknown, opts: { journal?: string }): unknown {
+  const e = err as NodeJS.ErrnoException & { file?: string };
+  const path = err instanceof RecordFileError ? e.file : e?.path;
+  if (!(err instanceof RecordFileError) && (typeof e?.code !== 'string' || typeof path !== 'string'))
+    return err;
+  const option = opts.journal !== undefined && path?.startsWith(opts.journal) ? '--journal' : '--record';
+  return new UserError([
+    err instanceof RecordFileError
+      ? `${option}: ${e.message}`
+      : `${option}: cannot write ${path} (${e.code})`,
+  ]);
 }

@@ -33,6 +33,7 @@ import {
   OUTCOME_BACKEND_ERROR,
   OUTCOME_OK,
 } from './journal.js';
+import { journalObserver } from './journal-observer.js';
 import { ServiceTimeSampler } from './service-time.js';
 
 const PRIO_WORLD = 0;
@@ -201,29 +202,10 @@ export class Simulation {
       l4Order: sim.l4Order,
       cluster: sim.cluster,
       clusterByListener: sim.clusterByListener,
-      observer: {
-        listenerDefined: (listener, key, layer) =>
-          this.control({ type: 'ListenerDefined', t: this.now, listener, key, layer }),
-        backendDefined: (backend, ServerId, Port) =>
-          this.control({ type: 'BackendDefined', t: this.now, backend, ServerId, Port }),
-        scopeDefined: (scope, listener, spec, deterministic) =>
-          this.control({
-            type: 'ScopeDefined',
-            t: this.now,
-            scope,
-            listener,
-            source: spec.source,
-            rule: spec.rule,
-            groupId: spec.groupId,
-            groupName: spec.groupName,
-            scheduler: spec.source === 'master-slave' ? 'primary-secondary' : spec.scheduler,
-            layer: spec.layer,
-            deterministic,
-            sticky: spec.sticky,
-          }),
-        epochStarted: (scope, epoch, members, cycleLength, cause) =>
-          this.control({ type: 'EpochStarted', t: this.now, scope, epoch, members, cycleLength, cause }),
-      },
+      observer: journalObserver(
+        (entry) => this.control(entry),
+        () => this.now,
+      ),
     });
     for (const { event, response } of initial) {
       this.control({ type: 'TopologyApplied', t: 0, action: event.action, params: event.params, response });

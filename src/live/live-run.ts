@@ -12,6 +12,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalSink } from '../engine/journal.js';
+import { journalObserver } from '../engine/journal-observer.js';
 import { Balancer } from '../routing/balancer.js';
 import type { Phase, Scenario } from '../scenario/model.js';
 import { RNG_ALGORITHM } from '../util/rng.js';
@@ -19,7 +20,6 @@ import { VERSION } from '../version.js';
 import { BackendFleet } from './backends.js';
 import { LiveClock } from './clock.js';
 import { HealthChecker } from './health-checker.js';
-import { journalObserver } from './journal-observer.js';
 import { JournalSequencer } from './journal-sequencer.js';
 import { LoadDriver, type LoadResult, type LoadSchedule } from './load.js';
 import { ListenerProxy, ProxyStats } from './proxy.js';
@@ -178,7 +178,10 @@ export class LiveRun {
         l4Order: sim.l4Order,
         cluster: sim.cluster,
         clusterByListener: sim.clusterByListener,
-        observer: journalObserver(journal, clock),
+        observer: journalObserver(
+          (entry) => journal.control(entry),
+          () => clock.now(),
+        ),
       });
       for (const { event, response } of span.initialApplied)
         journal.control({

@@ -11,10 +11,10 @@ import {
   ROW_CONTROL,
   ROW_ROUTED,
 } from '../../src/engine/journal.js';
+import { journalObserver } from '../../src/engine/journal-observer.js';
 import { BackendFleet, type BackendSpec } from '../../src/live/backends.js';
 import { LiveClock } from '../../src/live/clock.js';
 import { HealthChecker } from '../../src/live/health-checker.js';
-import { journalObserver } from '../../src/live/journal-observer.js';
 import { JournalSequencer } from '../../src/live/journal-sequencer.js';
 import { ListenerProxy, ProxyStats } from '../../src/live/proxy.js';
 import { LiveTemplates } from '../../src/live/templates.js';
@@ -80,7 +80,10 @@ export async function world(
     cluster: { nodes: 1, workers: 1 },
     ruleMatching: 'domain-first',
     l4Order: 'kernel',
-    observer: journalObserver(journal, clock),
+    observer: journalObserver(
+      (e) => journal.control(e),
+      () => clock.now(),
+    ),
   });
   const resolvePort = (ServerId: string, Port: number) => {
     const i = fleet.indexOf(`${ServerId}:${Port}`);

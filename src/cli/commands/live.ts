@@ -2,8 +2,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { JournalSink } from '../../engine/journal.js';
-import { JournalFileWriter } from '../../engine/journal-file.js';
 import { formatAddressMap } from '../../live/address-map.js';
 import { BackendFleet } from '../../live/backends.js';
 import { crossCheck } from '../../live/cross-check.js';
@@ -12,13 +10,13 @@ import { LiveRun, type LiveRunResult } from '../../live/live-run.js';
 import { PortInUseError } from '../../live/proxy.js';
 import { LiveSetupError, topologySpan } from '../../live/topology-span.js';
 import { RecordFileError } from '../../record/errors.js';
-import { openRecordWriter, recordFormatOf } from '../../record/open.js';
+import { recordFormatOf } from '../../record/open.js';
+import { type JournalSinks, openSinks } from '../../replay.js';
 import { distributionFromReport } from '../../report/compare.js';
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../../report/render/index.js';
-import { createReportProjections } from '../../report/report.js';
 import { parseDuration } from '../../util/duration.js';
 import { action, EXIT_CHECK_FAILED, EXIT_OK, positiveInt, UserError } from '../common.js';
-import { loadChecked } from '../replay.js';
+import { loadChecked, outputFileError } from '../replay.js';
 
 interface LiveCliOptions {
   connections: string;
@@ -145,19 +143,13 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
   const scenario = loadChecked(file, { seed: opts.seed });
   if (opts.backendsOnly) return backendsOnly(scenario, opts.seed ?? scenario.seed, durationS, opts.mapOut);
 
-  const projections = createReportProjections();
-  const sinks: JournalSink[] = [projections.sink];
-  const closers: Array<() => string> = [];
-  if (opts.record !== undefined) {
-    const writer = openRecordWriter(opts.record);
-    sinks.push(writer);
-    closers.push(() => writer.close());
+  let opened: JournalSinks;
+  try {
+    opened = openSinks({ record: opts.record, journal: opts.journal });
+  } catch (err) {
+    throw outputFileError(err, opts);
   }
-  if (opts.journal !== undefined) {
-    const writer = new JournalFileWriter(opts.journal);
-    sinks.push(writer);
-    closers.push(() => writer.close());
-  }
+  const { projections, sinks, close } = opened;
   let run: LiveRun;
   try {
     run = await LiveRun.start({
@@ -173,7 +165,7 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
       sinks,
     });
   } catch (err) {
-    for (const close of closers) close();
+    close();
     throw setupError(err);
   }
   for (const [key, url] of run.urls) process.stderr.write(`${key} → ${url}\n`);
@@ -191,10 +183,8 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
     result = await run.run();
   } finally {
     process.off('SIGINT', onSigint);
-    for (const close of closers) {
-      const where = close();
+    for (const where of close())
       if (interrupts > 0) process.stderr.write(`partial output kept in ${where}\n`);
-    }
   }
   const report = projections.build();
   const cross =
