@@ -85,14 +85,8 @@ export class ScopeState {
       this.failedSeries[bucket]++;
       return;
     }
-    if (backend >= this.slotOf.length) this.ensureBackend(backend);
-    let slot = this.slotOf[backend];
-    if (slot < 0) {
-      slot = e.addExtra(backend);
-      this.slotOf[backend] = slot;
-    }
-    let col = this.colOf[backend];
-    if (col < 0) col = this.addColumn(backend);
+    const slot = this.slotFor(e, backend);
+    const col = this.columnFor(backend);
     const sticky = (flags & FLAG_STICKY) !== 0;
     if (outcome === OUTCOME_OK) {
       e.count[slot]++;
@@ -122,14 +116,8 @@ export class ScopeState {
     let e = this.epoch;
     if (e === null) e = this.implicitEpoch(t);
     if (t > e.toUs) e.toUs = t;
-    if (backend >= this.slotOf.length) this.ensureBackend(backend);
-    let slot = this.slotOf[backend];
-    if (slot < 0) {
-      slot = e.addExtra(backend);
-      this.slotOf[backend] = slot;
-    }
-    let col = this.colOf[backend];
-    if (col < 0) col = this.addColumn(backend);
+    const slot = this.slotFor(e, backend);
+    const col = this.columnFor(backend);
     e.failed[slot]++;
     this.failed[col]++;
     this.failedSeries[this.clock.bucket(t)]++;
@@ -166,6 +154,23 @@ export class ScopeState {
     };
     this.epoch = new EpochState(entry, this.def.deterministic);
     return this.epoch;
+  }
+
+  /** The backend's slot in the epoch (an extra slot when it is not a member). */
+  private slotFor(e: EpochState, backend: number): number {
+    if (backend >= this.slotOf.length) this.ensureBackend(backend);
+    let slot = this.slotOf[backend];
+    if (slot < 0) {
+      slot = e.addExtra(backend);
+      this.slotOf[backend] = slot;
+    }
+    return slot;
+  }
+
+  /** The backend's column in the whole-run totals. */
+  private columnFor(backend: number): number {
+    const col = this.colOf[backend];
+    return col < 0 ? this.addColumn(backend) : col;
   }
 
   private ensureBackend(b: number): void {
