@@ -23,6 +23,7 @@ import {
 import type { ClusterShape } from '../scenario/model.js';
 import { SchedulerCluster } from '../schedulers/cluster.js';
 import { hash4, hashIp } from '../schedulers/hash.js';
+import type { Scheduler } from '../schedulers/scheduler.js';
 import { SourceIpPersistence, stickyCookieValue } from '../schedulers/sticky.js';
 import type { Micros, SchedulerName, TopologyState } from '../topology/types.js';
 import {
@@ -102,6 +103,13 @@ export class ScopeRuntime {
   eligibleCount = 0;
   /** Whether picks need the client 4-tuple hash (cluster model or consistent hashing). */
   needsTuple = false;
+  /**
+   * How `pick` proceeds, decided once per scope: 0 = the scheduler alone, 1 = cookie stickiness,
+   * 2 = source-IP persistence, 3 = primary/secondary failover.
+   */
+  mode = 0;
+  /** The scheduler instance of exact mode (one node, one worker), else null. */
+  single: Scheduler | null = null;
 
   constructor(spec: ScopeSpec, index: number) {
     this.spec = spec;
@@ -232,6 +240,22 @@ export class Balancer {
       out.outcome = OUTCOME_NO_BACKEND;
       return;
     }
+    const single = s.single;
+    if (s.mode === 0 && single !== null && !s.needsTuple) {
+      // The common case: one scheduler instance, no stickiness, no hashing.
+      const m = single.pick(0);
+      out.tuple = 0;
+      out.node = 0;
+      out.worker = 0;
+      if (m < 0) {
+        out.outcome = OUTCOME_NO_BACKEND;
+        return;
+      }
+      out.outcome = OUTCOME_OK;
+      out.member = m;
+      out.backend = s.backends[m];
+      return;
+    }
     const spec = s.spec;
     // The 4-tuple hash only matters for the cluster model and consistent hashing.
     const tuple = s.needsTuple ? hash4(clientIp, clientPort, 0, this.listeners[out.listener].spec.port) : 0;
@@ -347,10 +371,20 @@ export class Balancer {
     for (const spec of this.compiled.scopes.values()) {
       seen.add(spec.key);
       const existing = this.scopeIndex.get(spec.key);
-      if (existing === undefined) this.defineScope(spec, cause);
+      if (existing !== undefined && schedulingChanged(this.scopes[existing].spec, spec)) {
+        // Another scheduler or stickiness is another upstream: the old scope retires and a new one
+        // (fresh scheduler state, its own ScopeDefined) takes over the key.
+        const old = this.scopes[existing];
+        old.active = false;
+        // Health verdicts belong to the listener's checks, not to the scheduler: they carry over.
+        const health = new Map<string, number>();
+        for (const [i, k] of old.memberKeys.entries()) health.set(k, old.healthy[i]);
+        this.defineScope(spec, cause, health);
+      } else if (existing === undefined) this.defineScope(spec, cause);
       else this.updateScope(this.scopes[existing], spec, cause);
     }
-    for (const s of this.scopes) if (!seen.has(s.key)) s.active = false;
+    for (const s of this.scopes)
+      if (!seen.has(s.key) || this.scopeIndex.get(s.key) !== s.index) s.active = false;
     // Listeners that appear in the topology are defined eagerly, in topology order.
     for (const key of this.compiled.listeners.keys()) this.listenerOf(key);
     for (const l of this.listeners) {
@@ -371,7 +405,7 @@ export class Balancer {
     l.defaultScope = this.scopeIndex.get(spec.defaultScope)!;
   }
 
-  private defineScope(spec: ScopeSpec, cause: string): void {
+  private defineScope(spec: ScopeSpec, cause: string, previousHealth = new Map<string, number>()): void {
     const index = this.scopes.length;
     const s = new ScopeRuntime(spec, index);
     this.scopes.push(s);
@@ -384,6 +418,15 @@ export class Balancer {
       this.options.seed,
       spec.key,
     );
+    s.single = s.cluster.instances.length === 1 ? s.cluster.instances[0] : null;
+    s.mode =
+      spec.source === 'master-slave'
+        ? 3
+        : spec.sticky === 'insert' || spec.sticky === 'server'
+          ? 1
+          : spec.sticky === 'source-ip'
+            ? 2
+            : 0;
     s.needsTuple =
       s.cluster.instances.length > 1 ||
       spec.scheduler === 'sch' ||
@@ -396,7 +439,7 @@ export class Balancer {
       spec,
       s.cluster.deterministic,
     );
-    this.setMembers(s, spec, new Map(), cause, true);
+    this.setMembers(s, spec, previousHealth, cause, previousHealth.size === 0);
   }
 
   private updateScope(s: ScopeRuntime, spec: ScopeSpec, cause: string): void {
@@ -469,6 +512,16 @@ export class Balancer {
     const cycle = ms ? (members.some((m) => m.eligible) ? 1 : 0) : s.cluster!.cycleLength;
     this.options.observer?.epochStarted?.(s.index, s.epoch, members, cycle, cause);
   }
+}
+
+/** Whether two specs of one scope key schedule differently (scheduler or session persistence). */
+function schedulingChanged(a: ScopeSpec, b: ScopeSpec): boolean {
+  return (
+    a.scheduler !== b.scheduler ||
+    a.sticky !== b.sticky ||
+    a.cookieName !== b.cookieName ||
+    a.stickyTimeout !== b.stickyTimeout
+  );
 }
 
 /** The consistent-hash key of a request: source IP (sch), the 4-tuple (tch), the connection (qch). */

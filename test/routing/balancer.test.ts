@@ -284,3 +284,41 @@ describe('Balancer (rule overrides with ListenerSync off)', () => {
     );
   });
 });
+
+describe('Balancer (a scheduler change mid-run)', () => {
+  it('starts a new scope with fresh scheduler state and the health verdicts carried over', () => {
+    const defined: string[] = [];
+    const b = new Balancer(webTopology(), {
+      ...EXACT,
+      observer: { scopeDefined: (i, _l, spec) => defined.push(`${i}:${spec.scheduler}`) },
+    });
+    const before = b.scopeByKey('lb-1:http:80/listener-vserver-group/rsp-web')!;
+    b.setHealth(before.index, 1, false);
+    expect(routeMany(b, 'www.example.com', '/', 2)).toEqual(['i-a:8080', 'i-a:8080']);
+    const next = fold(
+      [
+        {
+          action: 'SetLoadBalancerHTTPListenerAttribute',
+          params: {
+            LoadBalancerId: 'lb-1',
+            ListenerPort: 80,
+            Scheduler: 'rr',
+            StickySession: 'on',
+            StickySessionType: 'insert',
+            CookieTimeout: 60,
+          },
+        },
+      ],
+      webTopology(),
+    );
+    b.applyState(next.state, 'SetLoadBalancerHTTPListenerAttribute');
+    const after = b.scopeByKey('lb-1:http:80/listener-vserver-group/rsp-web')!;
+    expect(after.index).not.toBe(before.index);
+    expect(before.active).toBe(false);
+    expect(after.spec.scheduler).toBe('rr');
+    expect(defined).toContain(`${after.index}:rr`);
+    // i-b stays unhealthy; rr alternates the others from a fresh start; no persistence crash.
+    expect(after.healthy[1]).toBe(0);
+    expect(routeMany(b, 'www.example.com', '/', 4)).toEqual(['i-a:8080', 'i-c:8081', 'i-a:8080', 'i-c:8081']);
+  });
+});
