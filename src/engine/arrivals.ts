@@ -25,6 +25,8 @@ export class ArrivalStream {
   /** Poisson state: unit-rate arrival clock (rate phases) or last order statistic (count phases). */
   private acc = 0;
   private emitted = 0;
+  /** Rate of the current phase when it is constant-rate Poisson, else 0. */
+  private constantPoissonRate = 0;
 
   constructor(
     private readonly phases: readonly Phase[],
@@ -57,12 +59,24 @@ export class ArrivalStream {
     const p = this.phases[index];
     this.durationS = p.duration / 1_000_000;
     this.count = p.arrivalCount ?? 0;
+    const r0 = p.arrivalRate ?? 0;
+    this.constantPoissonRate =
+      !p.pause && p.arrivalCount === undefined && p.mode === 'poisson' && r0 > 0 && (p.rampTo ?? r0) === r0
+        ? r0
+        : 0;
   }
 
   /** Seconds from the phase start of the next arrival in this phase, or -1 when the phase is done. */
   private offsetS(): number {
-    const p = this.phases[this.phase];
     const D = this.durationS;
+    const rate = this.constantPoissonRate;
+    if (rate > 0) {
+      // The common phase, constant-rate Poisson: exponential gaps, no ramp to invert.
+      this.acc += -Math.log(1 - this.random());
+      const s = this.acc / rate;
+      return s < D ? s : -1;
+    }
+    const p = this.phases[this.phase];
     if (p.pause || D <= 0) return -1;
     let s: number;
     if (p.arrivalCount !== undefined) {

@@ -488,7 +488,7 @@ export class Simulation {
   ): void {
     const s = this.balancer.scopes[scope];
     this.balancer.release(scope, node, worker, member, backend);
-    if (s.spec.layer === 4 && s.spec.scheduler === 'wlc') {
+    if (s.lvsInactive) {
       this.expiry.push(this.now + LVS_INACTIVE_US, scope, node, worker, member, backend);
     }
   }

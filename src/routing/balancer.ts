@@ -110,6 +110,8 @@ export class ScopeRuntime {
   mode = 0;
   /** The scheduler instance of exact mode (one node, one worker), else null. */
   single: Scheduler | null = null;
+  /** LVS wlc: a closed connection lingers as an inactive entry (the engine expires it). */
+  lvsInactive = false;
 
   constructor(spec: ScopeSpec, index: number) {
     this.spec = spec;
@@ -335,7 +337,9 @@ export class Balancer {
   release(scope: number, node: number, worker: number, member: number, backend: number): void {
     const s = this.scopes[scope];
     const m = s.backends[member] === backend ? member : s.backends.indexOf(backend);
-    if (m >= 0) s.cluster?.release(node, worker, m);
+    if (m < 0) return;
+    if (s.single !== null) s.single.release(m);
+    else s.cluster?.release(node, worker, m);
   }
 
   /** LVS: an inactive connection entry expired. */
@@ -419,6 +423,7 @@ export class Balancer {
       spec.key,
     );
     s.single = s.cluster.instances.length === 1 ? s.cluster.instances[0] : null;
+    s.lvsInactive = spec.layer === 4 && spec.scheduler === 'wlc';
     s.mode =
       spec.source === 'master-slave'
         ? 3
