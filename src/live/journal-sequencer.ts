@@ -15,6 +15,7 @@ import {
   type ControlEntry,
   JournalBatch,
   type JournalSink,
+  ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_CONTROL,
   ROW_ROUTED,
@@ -107,6 +108,33 @@ export class JournalSequencer {
     if (seq === this.head) this.drain();
   }
 
+  /**
+   * Fill a reserved place with a failed attempt (the request is being retried) and reserve the
+   * request's next place, so the attempt precedes the routed row as in the simulation's journal.
+   * Returns the new reservation.
+   */
+  attemptFailed(
+    seq: number,
+    t: number,
+    id: number,
+    scope: number,
+    backend: number,
+    node: number,
+    worker: number,
+  ): number {
+    const i = seq & this.mask;
+    this.kind[i] = ROW_ATTEMPT_FAILED;
+    this.t[i] = t;
+    this.id[i] = id;
+    this.scope[i] = scope;
+    this.backend[i] = backend;
+    this.node[i] = node;
+    this.worker[i] = worker;
+    const next = this.reserve();
+    if (seq === this.head) this.drain();
+    return next;
+  }
+
   /** Append a completion row now (after its routed row's reservation, so it never precedes it). */
   completed(t: number, id: number, scope: number, backend: number, latency: number): void {
     const s = this.reserveSlot();
@@ -182,6 +210,15 @@ export class JournalSequencer {
           this.flags[i],
         );
         this.routedRows++;
+      } else if (k === ROW_ATTEMPT_FAILED) {
+        b.pushAttemptFailed(
+          this.t[i],
+          this.id[i],
+          this.scope[i],
+          this.backend[i],
+          this.node[i],
+          this.worker[i],
+        );
       } else {
         b.pushCompleted(this.t[i], this.id[i], this.scope[i], this.backend[i], this.latency[i]);
         this.completedRows++;

@@ -376,8 +376,20 @@ class Exchange implements UpstreamSink {
       const members = b.scopes[out.scope].backends.length;
       if (this.tried.length < members) this.tried = new Int32Array(members * 2);
       this.tried[out.member] = this.stamp;
+      const failedBackend = out.backend;
       if (b.retry(out, this.tried, this.stamp)) {
         ctx.stats.retries++;
+        // The failed attempt takes the request's place in the journal; the routed row follows it.
+        if (ctx.journal !== null && this.seq >= 0)
+          this.seq = ctx.journal.attemptFailed(
+            this.seq,
+            ctx.clock.now(),
+            this.id,
+            out.scope,
+            failedBackend,
+            out.node,
+            out.worker,
+          );
         this.flags |= FLAG_RETRIED;
         this.send();
         return;

@@ -7,6 +7,7 @@ import {
   type ControlEntry,
   type JournalBatch,
   type JournalSink,
+  ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_CONTROL,
   ROW_ROUTED,
@@ -35,10 +36,18 @@ export interface Row {
 export class Collected implements JournalSink {
   routed: Row[] = [];
   completed: Array<{ id: number; latency: number }> = [];
+  /** Failed attempts with their position in the row order (`at`) and the backend. */
+  attemptsFailed: Array<{ id: number; backend: number; at: number }> = [];
   control: ControlEntry[] = [];
+  /** Every request row id in order: routed rows as `r<id>`, failed attempts as `a<id>`. */
+  order: string[] = [];
   onBatch(b: JournalBatch): void {
     for (let i = 0; i < b.n; i++) {
-      if (b.kind[i] === ROW_ROUTED)
+      if (b.kind[i] === ROW_ATTEMPT_FAILED) {
+        this.attemptsFailed.push({ id: b.id[i], backend: b.backend[i], at: this.order.length });
+        this.order.push(`a${b.id[i]}`);
+      } else if (b.kind[i] === ROW_ROUTED) {
+        this.order.push(`r${b.id[i]}`);
         this.routed.push({
           id: b.id[i],
           outcome: b.outcome[i],
@@ -47,7 +56,7 @@ export class Collected implements JournalSink {
           attempts: b.attempts[i],
           flags: b.flags[i],
         });
-      else if (b.kind[i] === ROW_COMPLETED) this.completed.push({ id: b.id[i], latency: b.latency[i] });
+      } else if (b.kind[i] === ROW_COMPLETED) this.completed.push({ id: b.id[i], latency: b.latency[i] });
       else if (b.kind[i] === ROW_CONTROL) this.control.push(b.control[i]!);
     }
   }

@@ -126,6 +126,12 @@ describe('listener proxy', () => {
     const retried = w.rows.routed.filter((r) => (r.flags & FLAG_RETRIED) !== 0);
     expect(retried.length).toBe(w.stats.retries);
     expect(retried.every((r) => r.attempts === 2 && r.outcome === OUTCOME_OK)).toBe(true);
+    // As in the simulation's journal: one AttemptFailed row per retry, on i-a, before its routed row.
+    expect(w.rows.attemptsFailed.length).toBe(w.stats.retries);
+    for (const a of w.rows.attemptsFailed) {
+      expect(a.backend).toBe(ia);
+      expect(w.rows.order.indexOf(`r${a.id}`)).toBeGreaterThan(a.at);
+    }
   });
 
   it('given every backend of the group dead, then each request fails with 502 after trying each once', async () => {
