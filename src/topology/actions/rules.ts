@@ -67,7 +67,8 @@ const OVERRIDES = [
   'HealthCheckHttpCode',
 ] as const;
 
-const ITEM_KEYS = new Set([
+/** Every field of a rule, in the canonical (Describe) order. */
+const RULE_FIELDS: readonly (keyof ForwardingRule)[] = [
   'RuleId',
   'RuleName',
   'Domain',
@@ -75,7 +76,9 @@ const ITEM_KEYS = new Set([
   'VServerGroupId',
   'ListenerSync',
   ...OVERRIDES,
-]);
+];
+
+const ITEM_KEYS = new Set<string>(RULE_FIELDS);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Draft = Mutable<ForwardingRule>;
@@ -83,16 +86,7 @@ type Draft = Mutable<ForwardingRule>;
 /** A rule in canonical field order, without absent optional fields. */
 function normalizeRule(d: Draft): ForwardingRule {
   const out: Record<string, unknown> = {};
-  const keys: (keyof ForwardingRule)[] = [
-    'RuleId',
-    'RuleName',
-    'Domain',
-    'Url',
-    'VServerGroupId',
-    'ListenerSync',
-    ...OVERRIDES,
-  ];
-  for (const k of keys) if (d[k] !== undefined) out[k] = d[k];
+  for (const k of RULE_FIELDS) if (d[k] !== undefined) out[k] = d[k];
   return out as unknown as ForwardingRule;
 }
 
