@@ -17,8 +17,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadChecked, simulate } from '../src/cli/replay.js';
-import type { Scenario } from '../src/scenario/model.js';
+import { loadChecked, simulate } from '../src/cli/run-pipeline.js';
+import type { Scenario } from '../src/scenario/scenario-model.js';
 
 const QUICK = process.argv.includes('--quick');
 const here = fileURLToPath(new URL('.', import.meta.url));

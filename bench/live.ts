@@ -32,7 +32,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { journalObserver } from '../src/engine/journal-observer.js';
+import { journalObserver } from '../src/journal/journal-observer.js';
 import { readAddressMap } from '../src/live/address-map.js';
 import { LiveClock } from '../src/live/clock.js';
 import { JournalSequencer } from '../src/live/journal-sequencer.js';
@@ -42,7 +42,7 @@ import { ListenerProxy, ProxyStats } from '../src/live/proxy.js';
 import { LiveTemplates } from '../src/live/templates.js';
 import { topologySpan } from '../src/live/topology-span.js';
 import { UpstreamDirectory } from '../src/live/upstream-directory.js';
-import { createReportProjections } from '../src/report/report.js';
+import { createReportProjections } from '../src/report/report-projection.js';
 import { Balancer } from '../src/routing/balancer.js';
 import { loadScenario } from '../src/scenario/load.js';
 

@@ -4,44 +4,51 @@
  * helpers stay behind their modules.
  */
 
-export { JournalDictionary } from './engine/dictionary.js';
-// Engine and journal.
-export * from './engine/journal.js';
-export { JournalFileWriter, JournalFormatError, readJournalFile } from './engine/journal-file.js';
 export { type Progress, type RunOptions, Simulation, worldAt } from './engine/simulation.js';
+export { JournalDictionary } from './journal/dictionary.js';
+// Engine and journal.
+export * from './journal/journal-batch.js';
+export { JournalFileWriter, JournalFormatError, readJournalFile } from './journal/journal-file.js';
+export * from './journal/journal-rows.js';
+// The replay pipeline.
+export {
+  type ReplayOptions,
+  type ReplayResult,
+  replayScenario,
+  simulateScenario,
+} from './pipeline/replay.js';
 export type { RecordRow } from './record/columns.js';
 // Records and reports.
 export { openRecordWriter, recordFormatOf } from './record/open.js';
 export { readRecordFile } from './record/read.js';
-// The replay pipeline.
-export { type ReplayOptions, type ReplayResult, replayScenario, simulateScenario } from './replay.js';
-export { compareDistributions } from './report/compare.js';
-export type { Report } from './report/model.js';
+export { compareDistributions } from './report/distribution-compare.js';
 export {
   isReportFormat,
   REPORT_FORMATS,
   type ReportFormat,
   renderReport,
   writeReportFiles,
-} from './report/render/index.js';
-export { createReportProjections, reportFromBatches } from './report/report.js';
+} from './report/render/render-report.js';
+export type { Report } from './report/report-model.js';
+export { createReportProjections, reportFromBatches } from './report/report-projection.js';
 // Routing and scheduling.
 export { Balancer, type BalancerObserver, type BalancerOptions, RouteResult } from './routing/balancer.js';
+export { type Decision, type ExplainRequest, explain } from './routing/explain.js';
+export { normalizeHost } from './routing/host.js';
+export * from './routing/outcomes.js';
 export {
   type CompiledTopology,
   type CompileOptions,
   compileTopology as compileRoutes,
   type ListenerSpec,
   type ScopeSpec,
-} from './routing/compile.js';
-export { type Decision, type ExplainRequest, explain } from './routing/explain.js';
-export { normalizeHost } from './routing/host.js';
-export { matchKindOf, RuleMatcher, type RuleMatching } from './routing/rules.js';
+} from './routing/route-compiler.js';
+export { matchKindOf, RuleMatcher, type RuleMatching } from './routing/rule-matcher.js';
 export { checkScenario } from './scenario/check.js';
 export { stateAt } from './scenario/fold-at.js';
 export { type LoadResult, loadScenario, loadScenarioText } from './scenario/load.js';
 // Scenario files.
-export type * from './scenario/model.js';
+export type * from './scenario/scenario-model.js';
 export { scenarioJsonSchema } from './scenario/schema.js';
 export { readTrace } from './scenario/trace.js';
 export { SchedulerCluster } from './schedulers/cluster.js';
@@ -50,12 +57,12 @@ export { hash4, hashIp, hashString } from './schedulers/hash.js';
 export * from './schedulers/scheduler.js';
 export { SourceIpPersistence, stickyCookieValue } from './schedulers/sticky.js';
 export { acceptedParams, apply, fold, modelledParams } from './topology/apply.js';
+export * from './topology/clb-errors.js';
 export { describeState } from './topology/describe.js';
-export * from './topology/errors.js';
 export * from './topology/events.js';
 export * from './topology/lookup.js';
 export type { ApplyResult } from './topology/result.js';
 export { renderTree } from './topology/tree.js';
 // Topology: the vocabulary, the OpenAPI events, the fold, the Describe-shaped view.
 export * from './topology/types.js';
-export { VERSION } from './version.js';
+export { VERSION } from './util/version.js';

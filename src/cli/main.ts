@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** The `slbsim` command: commander wiring only; each command lives in its own file. */
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../version.js';
-import { COMMANDS } from './commands/index.js';
+import { VERSION } from '../util/version.js';
+import { COMMANDS } from './commands/command-list.js';
 
 export function buildProgram(): Command {
   const program = new Command('slbsim')

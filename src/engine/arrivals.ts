@@ -13,7 +13,7 @@
  * - `pause`: nothing.
  * Times are integer µs (floored from exact real times, so rounding never accumulates).
  */
-import type { Phase } from '../scenario/model.js';
+import type { Phase } from '../scenario/scenario-model.js';
 import type { RandomStream } from '../util/rng.js';
 
 export class ArrivalStream {

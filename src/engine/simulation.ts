@@ -12,29 +12,28 @@
  * service, schedulers), so the same seed gives byte-identical output.
  */
 import { Subject } from 'rxjs';
-import { Balancer, RouteResult } from '../routing/balancer.js';
-import type { Distribution, Scenario, ScheduledEvent } from '../scenario/model.js';
-import { readTrace } from '../scenario/trace.js';
-import { apply } from '../topology/apply.js';
-import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
-import { ipToNumber } from '../util/ip.js';
-import { type RandomStream, RNG_ALGORITHM, stream32 } from '../util/rng.js';
-import { VERSION } from '../version.js';
-import { AliasTable } from './alias.js';
-import { ArrivalStream } from './arrivals.js';
-import { HealthModel } from './health.js';
-import { EventHeap } from './heap.js';
+import { JournalBatch } from '../journal/journal-batch.js';
+import { journalObserver } from '../journal/journal-observer.js';
 import {
   FLAG_AWAITS_COMPLETION,
   FLAG_COOKIE_ISSUED,
   FLAG_RETRIED,
   FLAG_STICKY,
-  JournalBatch,
-  OUTCOME_BACKEND_ERROR,
-  OUTCOME_OK,
-} from './journal.js';
-import { journalObserver } from './journal-observer.js';
-import { ServiceTimeSampler } from './service-time.js';
+} from '../journal/journal-rows.js';
+import { Balancer, RouteResult } from '../routing/balancer.js';
+import { OUTCOME_BACKEND_ERROR, OUTCOME_OK } from '../routing/outcomes.js';
+import type { Distribution, Scenario, ScheduledEvent } from '../scenario/scenario-model.js';
+import { readTrace } from '../scenario/trace.js';
+import { apply } from '../topology/apply.js';
+import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
+import { ipToNumber } from '../util/ip.js';
+import { type RandomStream, RNG_ALGORITHM, stream32 } from '../util/rng.js';
+import { VERSION } from '../util/version.js';
+import { AliasTable } from './alias.js';
+import { ArrivalStream } from './arrivals.js';
+import { HealthModel } from './health.js';
+import { EventHeap } from './heap.js';
+import { ServiceTimeSampler } from './service-sampler.js';
 
 const PRIO_WORLD = 0;
 const PRIO_HEALTH = 1;
@@ -669,7 +668,7 @@ function cookieNameOf(b: Balancer, scope: number): string | null {
 }
 
 /** Expected number of arrivals of a phase list (for progress only). */
-function expectedArrivals(phases: readonly import('../scenario/model.js').Phase[]): number {
+function expectedArrivals(phases: readonly import('../scenario/scenario-model.js').Phase[]): number {
   let n = 0;
   for (const p of phases) {
     if (p.pause) continue;

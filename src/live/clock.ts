@@ -6,7 +6,7 @@
  * 10` it happens after 3 s, and health-check intervals and timeouts shrink by the same factor, so
  * detection delays keep their proportions. Journal rows carry scenario time.
  */
-import type { Micros } from '../topology/types.js';
+import type { Micros } from '../util/duration.js';
 
 export class LiveClock {
   private t0 = performance.now();

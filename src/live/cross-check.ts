@@ -11,10 +11,10 @@ import {
   compareDistributions,
   type Distribution,
   distributionFromReport,
-} from '../report/compare.js';
-import type { Report } from '../report/model.js';
-import { createReportProjections } from '../report/report.js';
-import type { Scenario } from '../scenario/model.js';
+} from '../report/distribution-compare.js';
+import type { Report } from '../report/report-model.js';
+import { createReportProjections } from '../report/report-projection.js';
+import type { Scenario } from '../scenario/scenario-model.js';
 
 /** The scenario with its traffic replaced by a trace file (NDJSON). */
 export function withTrace(scenario: Scenario, tracePath: string): Scenario {

@@ -22,9 +22,9 @@
 import net from 'node:net';
 import type { Balancer, ScopeRuntime } from '../routing/balancer.js';
 import type { HealthCheckSettings, Listener, TopologyState } from '../topology/types.js';
-import { HEALTH_HEADER, LOOPBACK } from './backends.js';
 import type { LiveClock } from './clock.js';
 import type { JournalSequencer } from './journal-sequencer.js';
+import { HEALTH_HEADER, LOOPBACK } from './live-backends.js';
 import type { PortResolver } from './upstream-directory.js';
 
 export interface CheckSettings {

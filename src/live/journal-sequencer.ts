@@ -11,15 +11,15 @@
  *
  * Storage is a growable ring of typed columns: no object per row.
  */
+
+import { JournalBatch, type JournalSink } from '../journal/journal-batch.js';
 import {
   type ControlEntry,
-  JournalBatch,
-  type JournalSink,
   ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_CONTROL,
   ROW_ROUTED,
-} from '../engine/journal.js';
+} from '../journal/journal-rows.js';
 
 const PENDING = 255;
 const DROPPED = 254;

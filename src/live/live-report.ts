@@ -8,13 +8,13 @@
  * Rendered in every report format: appended to the table and Markdown outputs, as a `live` key
  * of the JSON report, and as a section of the HTML page.
  */
-import type { CompareResult } from '../report/compare.js';
-import type { Report } from '../report/model.js';
-import { type ReportFormat, renderReport } from '../report/render/index.js';
+import type { CompareResult } from '../report/distribution-compare.js';
+import { type ReportFormat, renderReport } from '../report/render/render-report.js';
+import type { Report } from '../report/report-model.js';
 import { formatDuration } from '../util/duration.js';
 import type { CrossCheck } from './cross-check.js';
 import type { LiveRunResult } from './live-run.js';
-import type { LatencySummary } from './load.js';
+import type { LatencySummary } from './load-driver.js';
 
 export interface BackendAgreement {
   readonly backend: string;

@@ -11,21 +11,21 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JournalSink } from '../engine/journal.js';
-import { journalObserver } from '../engine/journal-observer.js';
+import type { JournalSink } from '../journal/journal-batch.js';
+import { journalObserver } from '../journal/journal-observer.js';
 import { Balancer } from '../routing/balancer.js';
-import type { Phase, Scenario } from '../scenario/model.js';
+import type { Phase, Scenario } from '../scenario/scenario-model.js';
 import { RNG_ALGORITHM } from '../util/rng.js';
-import { VERSION } from '../version.js';
-import { BackendFleet } from './backends.js';
+import { VERSION } from '../util/version.js';
 import { LiveClock } from './clock.js';
 import { HealthChecker } from './health-checker.js';
 import { JournalSequencer } from './journal-sequencer.js';
-import { LoadDriver, type LoadResult, type LoadSchedule } from './load.js';
+import { BackendFleet } from './live-backends.js';
+import { LiveTimeline, type TimelineEntryResult } from './live-timeline.js';
+import { LoadDriver, type LoadResult, type LoadSchedule } from './load-driver.js';
 import { ListenerProxy, ProxyStats } from './proxy.js';
 import { DEFAULT_CLIENTS, RequestPlan } from './request-plan.js';
 import { LiveTemplates } from './templates.js';
-import { LiveTimeline, type TimelineEntryResult } from './timeline.js';
 import { LiveSetupError, topologySpan } from './topology-span.js';
 import { TraceWriter } from './trace-writer.js';
 import { DEFAULT_POOL_OPTIONS } from './upstream.js';

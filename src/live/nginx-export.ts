@@ -21,13 +21,13 @@
  * on 127.0.0.1 only. What nginx cannot express is written into the file as comments (and in
  * docs/LIVE.md): cookie stickiness, active health checks, layer-4 listeners, the cluster model.
  */
-import type { ListenerSpec, ScopeSpec } from '../routing/compile.js';
-import { compileTopology } from '../routing/compile.js';
-import type { RuleMatching } from '../routing/rules.js';
+import type { ListenerSpec, ScopeSpec } from '../routing/route-compiler.js';
+import { compileTopology } from '../routing/route-compiler.js';
+import type { RuleMatching } from '../routing/rule-matcher.js';
 import type { ForwardingRule, Listener, LoadBalancer, TopologyState } from '../topology/types.js';
 import { listenerKey } from '../topology/types.js';
 import { type AddressMap, addressIndex, backendKey } from './address-map.js';
-import { GROUP_HEADER, LOOPBACK } from './backends.js';
+import { GROUP_HEADER, LOOPBACK } from './live-backends.js';
 
 export interface NginxExportOptions {
   /** Real addresses of the live backends; absent = each ECS's PrivateIpAddress. */

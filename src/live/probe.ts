@@ -9,13 +9,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CompareResult, compareDistributions, type Distribution } from '../report/compare.js';
-import type { Report } from '../report/model.js';
-import type { Scenario } from '../scenario/model.js';
+import {
+  type CompareResult,
+  compareDistributions,
+  type Distribution,
+} from '../report/distribution-compare.js';
+import type { Report } from '../report/report-model.js';
+import type { Scenario } from '../scenario/scenario-model.js';
 import { numberToIp } from '../util/ip.js';
 import { LiveClock } from './clock.js';
 import { simulateTrace } from './cross-check.js';
-import { LoadDriver, type LoadResult } from './load.js';
+import { LoadDriver, type LoadResult } from './load-driver.js';
 import { DEFAULT_CLIENTS, RequestPlan } from './request-plan.js';
 
 export interface ProbeOptions {

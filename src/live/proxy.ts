@@ -27,14 +27,12 @@ import {
   FLAG_COOKIE_ISSUED,
   FLAG_RETRIED,
   FLAG_STICKY,
-  OUTCOME_BACKEND_ERROR,
-  OUTCOME_NO_BACKEND,
-  OUTCOME_OK,
-} from '../engine/journal.js';
+} from '../journal/journal-rows.js';
 import { type Balancer, RouteResult } from '../routing/balancer.js';
-import { GROUP_HEADER, LOOPBACK } from './backends.js';
+import { OUTCOME_BACKEND_ERROR, OUTCOME_NO_BACKEND, OUTCOME_OK } from '../routing/outcomes.js';
 import type { LiveClock } from './clock.js';
 import type { JournalSequencer } from './journal-sequencer.js';
+import { GROUP_HEADER, LOOPBACK } from './live-backends.js';
 import type { LiveTemplates } from './templates.js';
 import { eqIgnoreCase, type UpstreamSink } from './upstream.js';
 import type { UpstreamDirectory } from './upstream-directory.js';

@@ -11,8 +11,8 @@
  */
 import { AliasTable } from '../engine/alias.js';
 import { ArrivalStream } from '../engine/arrivals.js';
-import type { ClientModel, Phase, RequestTemplate } from '../scenario/model.js';
-import type { Micros } from '../topology/types.js';
+import type { ClientModel, Phase, RequestTemplate } from '../scenario/scenario-model.js';
+import type { Micros } from '../util/duration.js';
 import { ipToNumber } from '../util/ip.js';
 import { stream } from '../util/rng.js';
 

@@ -7,7 +7,7 @@
  * number parse and a bounds check, without building a key.
  */
 import type { Balancer } from '../routing/balancer.js';
-import type { RequestTemplate } from '../scenario/model.js';
+import type { RequestTemplate } from '../scenario/scenario-model.js';
 import type { LiveClock } from './clock.js';
 import type { JournalSequencer } from './journal-sequencer.js';
 

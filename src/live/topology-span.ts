@@ -5,11 +5,11 @@
  * HTTP/HTTPS listeners — so a backend added by a later event is already listening when the event
  * happens.
  */
-import { compileTopology } from '../routing/compile.js';
-import type { Scenario, ScheduledEvent } from '../scenario/model.js';
+import { compileTopology } from '../routing/route-compiler.js';
+import type { Scenario, ScheduledEvent } from '../scenario/scenario-model.js';
 import { apply } from '../topology/apply.js';
 import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
-import type { BackendSpec } from './backends.js';
+import type { BackendSpec } from './live-backends.js';
 
 /** A scenario whose initial events are rejected cannot run live. */
 export class LiveSetupError extends Error {

@@ -6,8 +6,9 @@
  * is stamped no earlier than the request before it). Buffered synchronous writes, bounded memory.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { JournalDictionary } from '../engine/dictionary.js';
-import { type JournalBatch, type JournalSink, ROW_CONTROL, ROW_ROUTED } from '../engine/journal.js';
+import { JournalDictionary } from '../journal/dictionary.js';
+import type { JournalBatch, JournalSink } from '../journal/journal-batch.js';
+import { ROW_CONTROL, ROW_ROUTED } from '../journal/journal-rows.js';
 import { numberToIp } from '../util/ip.js';
 
 const FLUSH_AT = 256 * 1024;

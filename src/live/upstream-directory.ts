@@ -5,7 +5,7 @@
  * for that ServerId:Port) gets a closed pool whose requests fail like a refused connection.
  */
 import type { Balancer } from '../routing/balancer.js';
-import { LOOPBACK } from './backends.js';
+import { LOOPBACK } from './live-backends.js';
 import { DEFAULT_POOL_OPTIONS, type PoolOptions, UpstreamPool } from './upstream.js';
 
 /** Real port of a modelled backend, or undefined when none runs. */

@@ -3,8 +3,8 @@
  * formats (JSONL keys, CSV header, Parquet schema) and the reader, so they cannot drift apart.
  * docs/RECORDS.md describes each column for users.
  */
-import type { MatchKind, OutcomeName, RouteSource } from '../engine/journal.js';
-import { OUTCOME_BACKEND_ERROR, OUTCOME_NAMES, OUTCOME_NO_BACKEND, OUTCOME_OK } from '../engine/journal.js';
+import type { MatchKind, OutcomeName, RouteSource } from '../routing/outcomes.js';
+import { OUTCOME_BACKEND_ERROR, OUTCOME_NAMES, OUTCOME_NO_BACKEND, OUTCOME_OK } from '../routing/outcomes.js';
 
 /** One request as the record files hold it. */
 export interface RecordRow {

@@ -4,12 +4,12 @@
  * doubled; a missing value (null) is an empty field and an empty string is `""`, so the two stay
  * distinct. Booleans are `true`/`false`. Lines end with LF (the reader also accepts CRLF).
  */
-import { FLAG_STICKY } from '../engine/journal.js';
+import { FLAG_STICKY } from '../journal/journal-rows.js';
 import { numberToIp } from '../util/ip.js';
+import { TextOutputFile } from '../util/output-file.js';
 import { RECORD_COLUMN_NAMES } from './columns.js';
-import type { Definition, RecordFormat, RowColumns } from './format.js';
 import { Fragments } from './fragments.js';
-import { TextOutputFile } from './output-file.js';
+import type { Definition, RecordFormat, RowColumns } from './record-format.js';
 import { RecordWriter } from './writer.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;

@@ -4,9 +4,9 @@
  * the index is defined, so writing a row joins a handful of ready strings instead of escaping the
  * same host or ServerId again for every request.
  */
-import { OUTCOME_NAMES } from '../engine/journal.js';
+import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { statusOf } from './columns.js';
-import type { Definition } from './format.js';
+import type { Definition } from './record-format.js';
 
 /** Encodes one field (`name`, value) as text; null is a missing value. */
 export type FieldEncoder = (name: string, value: string | number | null) => string;

@@ -5,7 +5,7 @@
  * shape as a journal batch), found by id through an open-addressing hash table; both grow by
  * doubling, nothing is allocated per request.
  */
-import type { RowColumns } from './format.js';
+import type { RowColumns } from './record-format.js';
 
 const EMPTY = -1;
 

@@ -2,11 +2,11 @@
  * JSON Lines records: one object per request, keys in the order of RECORD_COLUMNS, missing values
  * as `null`. Read with `jq`, DuckDB `read_json('x.jsonl')` or pandas `read_json(…, lines=True)`.
  */
-import { FLAG_STICKY } from '../engine/journal.js';
+import { FLAG_STICKY } from '../journal/journal-rows.js';
 import { numberToIp } from '../util/ip.js';
-import type { Definition, RecordFormat, RowColumns } from './format.js';
+import { TextOutputFile } from '../util/output-file.js';
 import { Fragments } from './fragments.js';
-import { TextOutputFile } from './output-file.js';
+import type { Definition, RecordFormat, RowColumns } from './record-format.js';
 import { RecordWriter } from './writer.js';
 
 const jsonField = (name: string, value: string | number | null): string =>

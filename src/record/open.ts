@@ -1,10 +1,11 @@
 /**
  * `openRecordWriter(path)`: the record writer for a file, chosen by its extension — `.jsonl` or
- * `.ndjson` (JSON Lines), `.csv`, `.parquet`. Anything else is a RecordFileError naming the
+ * `.ndjson` (JSON Lines), `.csv`, `.parquet`. Anything else is a FileError naming the
  * extensions that work.
  */
+
+import { FileError } from '../util/user-error.js';
 import { csvRecordWriter } from './csv.js';
-import { RecordFileError } from './errors.js';
 import { jsonlRecordWriter } from './jsonl.js';
 import { parquetRecordWriter } from './parquet.js';
 import type { RecordWriter } from './writer.js';
@@ -25,7 +26,7 @@ export function recordFormatOf(path: string): RecordFileFormat {
   const ext = dot > slash ? path.slice(dot).toLowerCase() : '';
   const format = RECORD_EXTENSIONS[ext];
   if (format === undefined) {
-    throw new RecordFileError(
+    throw new FileError(
       path,
       `unknown record format ${ext === '' ? '(no extension)' : `"${ext}"`}: use ${Object.keys(RECORD_EXTENSIONS).join(', ')}`,
     );

@@ -14,14 +14,15 @@
  */
 import type { SchemaElement } from 'hyparquet';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
-import { FLAG_STICKY, OUTCOME_NAMES } from '../engine/journal.js';
+import { FLAG_STICKY } from '../journal/journal-rows.js';
+import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { numberToIp } from '../util/ip.js';
-import { VERSION } from '../version.js';
+import { prepareOutput, settleOutput } from '../util/output-file.js';
+import { FileError } from '../util/user-error.js';
+import { VERSION } from '../util/version.js';
 import { RECORD_COLUMNS, type RecordRow, statusOf } from './columns.js';
-import { RecordFileError } from './errors.js';
-import type { Definition, RecordFormat, RowColumns } from './format.js';
-import { prepareOutput, settleOutput } from './output-file.js';
 import { ChunkEncoder, type ChunkWriter } from './parquet-chunk.js';
+import type { Definition, RecordFormat, RowColumns } from './record-format.js';
 import { RecordWriter } from './writer.js';
 
 export const ROW_GROUP_ROWS = 65_536;
@@ -152,7 +153,7 @@ export class ParquetRecordFormat implements RecordFormat {
     try {
       this.out = fileWriter(this.where) as unknown as ChunkWriter;
     } catch (err) {
-      throw new RecordFileError(file, `cannot create: ${(err as Error).message}`);
+      throw new FileError(file, `cannot create: ${(err as Error).message}`);
     }
     this.writer = new ParquetWriter({
       writer: this.out as never,

@@ -3,7 +3,7 @@
  * `RecordRow` per request from a `.jsonl`/`.ndjson`, `.csv` or `.parquet` file (also from its
  * `<file>.partial`), streaming with bounded memory: text files are read in 1 MiB chunks, Parquet
  * files one row group at a time (synchronously, through hyparquet's column decoder). Every row is
- * checked against RECORD_COLUMNS; a malformed one is a RecordFileError naming `file:line` (the
+ * checked against RECORD_COLUMNS; a malformed one is a FileError naming `file:line` (the
  * line of a CSV record is where it starts).
  */
 import fs from 'node:fs';
@@ -14,11 +14,11 @@ import { readColumn } from 'hyparquet/src/column.js';
 import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnDecoder } from 'hyparquet/src/types.js';
-import { OUTCOME_NAMES } from '../engine/journal.js';
+import { OUTCOME_NAMES } from '../routing/outcomes.js';
+import { PARTIAL_SUFFIX } from '../util/output-file.js';
+import { FileError } from '../util/user-error.js';
 import { RECORD_COLUMNS, type RecordColumn, type RecordRow } from './columns.js';
-import { RecordFileError } from './errors.js';
 import { recordFormatOf } from './open.js';
-import { PARTIAL_SUFFIX } from './output-file.js';
 
 export type { RecordRow } from './columns.js';
 
@@ -45,7 +45,7 @@ function openFile(path: string): number {
   try {
     return fs.openSync(path, 'r');
   } catch (err) {
-    throw new RecordFileError(path, `cannot read: ${(err as Error).message}`);
+    throw new FileError(path, `cannot read: ${(err as Error).message}`);
   }
 }
 
@@ -104,7 +104,7 @@ function makeRow(get: (c: number) => unknown, file: string, line: number): Recor
   for (let c = 0; c < RECORD_COLUMNS.length; c++) {
     const col = RECORD_COLUMNS[c];
     const r = check(col, get(c));
-    if (!r.ok) throw new RecordFileError(file, r.problem, line);
+    if (!r.ok) throw new FileError(file, r.problem, line);
     row[col.name] = r.value;
   }
   return row as unknown as RecordRow;
@@ -121,10 +121,10 @@ function* readJsonl(path: string): Generator<RecordRow> {
     try {
       obj = JSON.parse(t);
     } catch (err) {
-      throw new RecordFileError(path, `not valid JSON (${(err as Error).message})`, line);
+      throw new FileError(path, `not valid JSON (${(err as Error).message})`, line);
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
-      throw new RecordFileError(path, 'expected a JSON object', line);
+      throw new FileError(path, 'expected a JSON object', line);
     const o = obj as Record<string, unknown>;
     return makeRow((c) => o[RECORD_COLUMNS[c].name], path, line);
   };
@@ -218,7 +218,7 @@ export function* parseCsv(chunks: Iterable<string>, file: string): Generator<Csv
           state = 0;
           seg = ++i;
         } else if (c === QUOTE) {
-          throw new RecordFileError(file, 'a double quote inside an unquoted field', line);
+          throw new FileError(file, 'a double quote inside an unquoted field', line);
         } else i++;
       } else if (state === 2) {
         if (c === QUOTE) {
@@ -247,12 +247,12 @@ export function* parseCsv(chunks: Iterable<string>, file: string): Generator<Csv
       } else if (c === CR) {
         seg = ++i;
       } else {
-        throw new RecordFileError(file, 'unexpected character after a closing quote', line);
+        throw new FileError(file, 'unexpected character after a closing quote', line);
       }
     }
     if (state === 1 || state === 2) field += chunk.slice(seg, n);
   }
-  if (state === 2) throw new RecordFileError(file, 'unterminated quoted field', recordLine);
+  if (state === 2) throw new FileError(file, 'unterminated quoted field', recordLine);
   if (state !== 0 || fields.length > 0) {
     endField();
     const rec = endRecord();
@@ -287,24 +287,19 @@ function* readCsv(path: string): Generator<RecordRow> {
       continue;
     }
     if (rec.fields.length !== rec.quoted.length || rec.fields.length < positions.length) {
-      throw new RecordFileError(
-        path,
-        `expected ${positions.length} fields, found ${rec.fields.length}`,
-        rec.line,
-      );
+      throw new FileError(path, `expected ${positions.length} fields, found ${rec.fields.length}`, rec.line);
     }
     const p = positions;
     yield makeRow((c) => csvValue(RECORD_COLUMNS[c], rec.fields[p[c]], rec.quoted[p[c]]), path, rec.line);
   }
-  if (positions === undefined) throw new RecordFileError(path, 'empty file: expected a header line');
+  if (positions === undefined) throw new FileError(path, 'empty file: expected a header line');
 }
 
 /** Position of each record column in the header; every column must be there. */
 function csvHeader(rec: CsvRecord, path: string): number[] {
   const at = new Map(rec.fields.map((name, i) => [name.trim(), i]));
   const missing = RECORD_COLUMNS.filter((c) => !at.has(c.name)).map((c) => c.name);
-  if (missing.length > 0)
-    throw new RecordFileError(path, `header lacks column(s) ${missing.join(', ')}`, rec.line);
+  if (missing.length > 0) throw new FileError(path, `header lacks column(s) ${missing.join(', ')}`, rec.line);
   return RECORD_COLUMNS.map((c) => at.get(c.name)!);
 }
 
@@ -331,12 +326,12 @@ function* readParquet(path: string): Generator<RecordRow> {
       if (metaLength + 8 > size) throw new Error('footer length exceeds the file');
       metadata = parquetMetadata(readBytes(fd, size - metaLength - 8, metaLength + 8));
     } catch (err) {
-      throw new RecordFileError(path, `not a readable Parquet file (${(err as Error).message})`);
+      throw new FileError(path, `not a readable Parquet file (${(err as Error).message})`);
     }
     const tree = parquetSchema(metadata);
     const names = new Set(tree.children.map((c) => c.element.name));
     const missing = RECORD_COLUMNS.filter((c) => !names.has(c.name)).map((c) => c.name);
-    if (missing.length > 0) throw new RecordFileError(path, `lacks column(s) ${missing.join(', ')}`);
+    if (missing.length > 0) throw new FileError(path, `lacks column(s) ${missing.join(', ')}`);
     let rowBase = 0;
     for (const group of metadata.row_groups) {
       const rows = Number(group.num_rows);
@@ -367,7 +362,7 @@ function* readParquet(path: string): Generator<RecordRow> {
           );
           data = parts.length === 1 ? parts[0] : parts.flatMap((p) => Array.from(p as ArrayLike<unknown>));
         } catch (err) {
-          throw new RecordFileError(path, `column ${name}: ${(err as Error).message}`);
+          throw new FileError(path, `column ${name}: ${(err as Error).message}`);
         }
         columns.set(name, data);
       }

@@ -13,10 +13,15 @@
  * Files are written to `<file>.partial` and renamed to `<file>` only when the journal ended with
  * RunFinished of a run that was not interrupted; `location` says where the records are.
  */
-import type { JournalBatch, JournalSink } from '../engine/journal.js';
-import { FLAG_AWAITS_COMPLETION, ROW_ATTEMPT_FAILED, ROW_COMPLETED, ROW_CONTROL } from '../engine/journal.js';
-import type { RecordFormat } from './format.js';
+import type { JournalBatch, JournalSink } from '../journal/journal-batch.js';
+import {
+  FLAG_AWAITS_COMPLETION,
+  ROW_ATTEMPT_FAILED,
+  ROW_COMPLETED,
+  ROW_CONTROL,
+} from '../journal/journal-rows.js';
 import { InFlightRows } from './in-flight.js';
+import type { RecordFormat } from './record-format.js';
 
 export class RecordWriter implements JournalSink {
   private readonly inFlight = new InFlightRows();

@@ -5,9 +5,9 @@
  * position (`file:line:col`), what was expected and observed, and a one-line message; the CLI
  * exits 1 when any failed.
  */
-import type { Expectation, SourcePos } from '../scenario/model.js';
+import type { Expectation, SourcePos } from '../scenario/scenario-model.js';
 import { formatDuration } from '../util/duration.js';
-import type { ExpectationResult, ExpectationsReport, GroupReport, Report } from './model.js';
+import type { ExpectationResult, ExpectationsReport, GroupReport, Report } from './report-model.js';
 import { round6, sig6 } from './round.js';
 
 /** The χ² approximation is used only when every expected count is at least this (Cochran). */

@@ -4,10 +4,11 @@
  * byte-identical to that run's report.
  */
 
-import { type JournalBatch, ROW_CONTROL } from '../engine/journal.js';
-import { readJournalFile } from '../engine/journal-file.js';
-import type { Report } from './model.js';
-import { reportFromBatches } from './report.js';
+import type { JournalBatch } from '../journal/journal-batch.js';
+import { readJournalFile } from '../journal/journal-file.js';
+import { ROW_CONTROL } from '../journal/journal-rows.js';
+import type { Report } from './report-model.js';
+import { reportFromBatches } from './report-projection.js';
 
 /** Thrown when a readable journal has no RunStarted entry (not a journal of a run). */
 export class NotAJournalError extends Error {

@@ -13,19 +13,15 @@
  *
  * Hot path: `resolve` and `pick` write into a reused `RouteResult` and allocate nothing.
  */
-import type { EpochMember, RouteSource } from '../engine/journal.js';
-import {
-  OUTCOME_LISTENER_STOPPED,
-  OUTCOME_NO_BACKEND,
-  OUTCOME_NO_LISTENER,
-  OUTCOME_OK,
-} from '../engine/journal.js';
-import type { ClusterShape } from '../scenario/model.js';
+import type { ClusterShape } from '../scenario/scenario-model.js';
 import { SchedulerCluster } from '../schedulers/cluster.js';
 import { hash4, hashIp } from '../schedulers/hash.js';
 import type { Scheduler } from '../schedulers/scheduler.js';
 import { SourceIpPersistence, stickyCookieValue } from '../schedulers/sticky.js';
-import type { Micros, SchedulerName, TopologyState } from '../topology/types.js';
+import type { SchedulerName, TopologyState } from '../topology/types.js';
+import type { Micros } from '../util/duration.js';
+import type { RouteSource } from './outcomes.js';
+import { OUTCOME_LISTENER_STOPPED, OUTCOME_NO_BACKEND, OUTCOME_NO_LISTENER, OUTCOME_OK } from './outcomes.js';
 import {
   type CompiledTopology,
   type CompileOptions,
@@ -33,7 +29,14 @@ import {
   DEFAULT_COMPILE_OPTIONS,
   type ListenerSpec,
   type ScopeSpec,
-} from './compile.js';
+} from './route-compiler.js';
+
+/** One member of a scope as an epoch starts: its backend index, weight and whether it takes picks. */
+export interface EpochMember {
+  readonly backend: number;
+  readonly Weight: number;
+  readonly eligible: boolean;
+}
 
 export interface BalancerObserver {
   listenerDefined?(index: number, key: string, layer: 4 | 7): void;

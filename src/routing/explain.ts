@@ -4,6 +4,10 @@
  * allocating on purpose — this is the `route` command, not the hot path; it reads the same
  * balancer the engine uses and asks it for the actual pick.
  */
+
+import type { ForwardingRule } from '../topology/types.js';
+import { type Balancer, RouteResult } from './balancer.js';
+import { normalizeHost, pathEnd } from './host.js';
 import {
   type MatchKind,
   OUTCOME_LISTENER_STOPPED,
@@ -13,11 +17,8 @@ import {
   OUTCOME_OK,
   type OutcomeName,
   type RouteSource,
-} from '../engine/journal.js';
-import type { ForwardingRule } from '../topology/types.js';
-import { type Balancer, RouteResult } from './balancer.js';
-import { normalizeHost, pathEnd } from './host.js';
-import { matchKindOf } from './rules.js';
+} from './outcomes.js';
+import { matchKindOf } from './rule-matcher.js';
 
 export interface ExplainRequest {
   readonly listener: string;

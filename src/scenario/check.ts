@@ -6,8 +6,8 @@
 
 import { stateAt } from './fold-at.js';
 import { sortDiagnostics } from './issues.js';
-import type { Diagnostic, Scenario } from './model.js';
 import { indexReferences } from './references.js';
+import type { Diagnostic, Scenario } from './scenario-model.js';
 import { readTrace, TraceError, traceDisplayPath } from './trace.js';
 
 /** At most this many trace problems are listed (then one summary line). */

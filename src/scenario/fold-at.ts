@@ -7,10 +7,10 @@
  * repeated.
  */
 import { apply } from '../topology/apply.js';
-import type { ClbError } from '../topology/errors.js';
-import { EMPTY_STATE, type Micros, type TopologyState } from '../topology/types.js';
-import { formatDuration } from '../util/duration.js';
-import type { Diagnostic, Scenario, ScheduledEvent, SourcePos } from './model.js';
+import type { ClbError } from '../topology/clb-errors.js';
+import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
+import { formatDuration, type Micros } from '../util/duration.js';
+import type { Diagnostic, Scenario, ScheduledEvent, SourcePos } from './scenario-model.js';
 
 export interface StateAt {
   readonly state: TopologyState;

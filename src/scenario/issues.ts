@@ -7,7 +7,7 @@
  */
 import type * as z from 'zod';
 import { suggest } from '../topology/params.js';
-import type { Diagnostic } from './model.js';
+import type { Diagnostic } from './scenario-model.js';
 import { ALLOWED_KEYS_MARK, DURATION_MESSAGE } from './schema.js';
 import { formatPath, type Path, type SourceMap } from './source.js';
 

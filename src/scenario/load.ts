@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CompileOverrides, compileScenario } from './compile.js';
 import { issuesToDiagnostics, sortDiagnostics } from './issues.js';
-import type { Diagnostic, Scenario } from './model.js';
+import { type CompileOverrides, compileScenario } from './scenario-compiler.js';
+import type { Diagnostic, Scenario } from './scenario-model.js';
 import { ScenarioFile } from './schema.js';
 import { parseSource, SourceMap } from './source.js';
 

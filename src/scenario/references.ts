@@ -8,7 +8,7 @@
  * why the declarative form asks for ids.
  */
 import { listenerKey } from '../topology/types.js';
-import type { ScheduledEvent } from './model.js';
+import type { ScheduledEvent } from './scenario-model.js';
 
 export interface ReferenceIndex {
   /** `<LoadBalancerId>:<protocol>:<port>`. */

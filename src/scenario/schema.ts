@@ -2,7 +2,7 @@
  * The scenario file format: ONE zod schema that validates every file and also emits the JSON
  * Schema shipped as `schema/scenario.schema.json` (editor completion via yaml-language-server or
  * `"$schema"` in JSON). It describes the file as written (durations as `30s`, listeners as
- * `lb:http:80`); `compile.ts` turns a validated file into the `Scenario` model.
+ * `lb:http:80`); `scenario-compiler.ts` turns a validated file into the `Scenario` model.
  *
  * Vocabulary: ECS inventory and raw events use the OpenAPI's own PascalCase names; the
  * declarative `topology:` reads like the CLB console's steps; traffic borrows Artillery's

@@ -19,7 +19,7 @@ import {
   type Pair,
   parseDocument,
 } from 'yaml';
-import type { Diagnostic, SourcePos } from './model.js';
+import type { Diagnostic, SourcePos } from './scenario-model.js';
 
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];

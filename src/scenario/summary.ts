@@ -4,7 +4,7 @@
  */
 import type { TopologyState } from '../topology/types.js';
 import { formatDuration } from '../util/duration.js';
-import type { Scenario, Traffic } from './model.js';
+import type { Scenario, Traffic } from './scenario-model.js';
 import { traceDisplayPath } from './trace.js';
 
 function count(n: number, one: string, many = `${one}s`): string {

@@ -13,11 +13,11 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { relative } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { UserError } from '../cli/common.js';
-import type { Micros } from '../topology/types.js';
+import type { Micros } from '../util/duration.js';
 import { parseDuration } from '../util/duration.js';
 import { ipToNumber } from '../util/ip.js';
-import type { Diagnostic, TraceSpec } from './model.js';
+import { UserError } from '../util/user-error.js';
+import type { Diagnostic, TraceSpec } from './scenario-model.js';
 import { LISTENER_KEY_PATTERN } from './schema.js';
 
 /** One replayed request. */

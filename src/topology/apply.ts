@@ -4,16 +4,17 @@
  * caller keeps the old state (nothing of a rejected call is kept: a 20-entry batch with one bad
  * entry adds none). `fold(events)` applies a sequence, skipping rejected events.
  */
+
+import type { ActionHandler } from './actions/action-context.js';
 import { backendServerActions } from './actions/backend-servers.js';
-import type { ActionHandler } from './actions/common.js';
 import { instanceActions } from './actions/instances.js';
 import { listenerActions } from './actions/listeners.js';
 import { loadBalancerActions } from './actions/load-balancers.js';
 import { masterSlaveActions } from './actions/master-slave.js';
 import { ruleActions } from './actions/rules.js';
 import { vServerGroupActions } from './actions/vserver-groups.js';
+import { clbError } from './clb-errors.js';
 import { COMMON_IGNORED, IGNORED_PARAMS } from './documented-params.js';
-import { clbError } from './errors.js';
 import { ACTIONS, type ActionName, type TopologyEvent } from './events.js';
 import { ParamReader, suggest } from './params.js';
 import { Rejection } from './reject.js';

@@ -5,7 +5,7 @@
  * additionally accept the simulator's own id (LoadBalancerId, VServerGroupId, RuleId,
  * MasterSlaveServerGroupId) so later events can refer to it.
  */
-import type { Micros } from './types.js';
+import type { Micros } from '../util/duration.js';
 
 /** CLB actions (API version 2014-05-15) and the ECS actions the simulator folds. */
 export const ACTIONS = [

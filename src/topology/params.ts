@@ -7,7 +7,7 @@
  * Every error names the offending parameter by its API path — `BackendServers[3].Weight`, with a
  * 0-based index into the list as given — so the scenario loader can point at its line and column.
  */
-import type { ErrorCode } from './errors.js';
+import type { ErrorCode } from './clb-errors.js';
 import { fail } from './reject.js';
 import type { OnOff } from './types.js';
 

@@ -3,7 +3,7 @@
  * problem; `apply` catches the `Rejection` and turns it into `{ok: false, error}`. Nothing a
  * handler built before the failure escapes, so a rejected event changes nothing.
  */
-import { type ClbError, clbError, type ErrorCode } from './errors.js';
+import { type ClbError, clbError, type ErrorCode } from './clb-errors.js';
 
 export class Rejection extends Error {
   constructor(readonly error: ClbError) {

@@ -1,4 +1,4 @@
-import type { ClbError } from './errors.js';
+import type { ClbError } from './clb-errors.js';
 import type { TopologyState } from './types.js';
 
 /**

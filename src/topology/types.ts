@@ -6,9 +6,6 @@
  * Sources: ../shared/reference/clb-semantics.md §1–3, §7; docs/MODEL.md lists every choice.
  */
 
-/** Simulated time in integer microseconds since the start of the scenario. */
-export type Micros = number;
-
 export type OnOff = 'on' | 'off';
 export type NetworkType = 'classic' | 'vpc';
 export type AddressType = 'internet' | 'intranet';

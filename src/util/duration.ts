@@ -2,7 +2,8 @@
  * Durations as scenario files write them: `250ms`, `30s`, `2m`, `1h`, `1500us`, or a bare number
  * of seconds (Artillery's convention). Parsed to integer microseconds, the engine's time unit.
  */
-import type { Micros } from '../topology/types.js';
+/** Simulated time and durations: integer microseconds. */
+export type Micros = number;
 
 const UNIT_US: Record<string, number> = {
   us: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AliasTable } from '../../src/engine/alias.js';
 import { ArrivalStream, invertCumulative } from '../../src/engine/arrivals.js';
-import type { Phase } from '../../src/scenario/model.js';
+import type { Phase } from '../../src/scenario/scenario-model.js';
 import { stream } from '../../src/util/rng.js';
 
 function drain(phases: Phase[], seed = '1', limit?: number): number[] {

@@ -3,20 +3,19 @@
  * one listener proxy, the health checker (not started), and a journal collected in memory.
  */
 import http from 'node:http';
+import type { JournalBatch, JournalSink } from '../../src/journal/journal-batch.js';
+import { journalObserver } from '../../src/journal/journal-observer.js';
 import {
   type ControlEntry,
-  type JournalBatch,
-  type JournalSink,
   ROW_ATTEMPT_FAILED,
   ROW_COMPLETED,
   ROW_CONTROL,
   ROW_ROUTED,
-} from '../../src/engine/journal.js';
-import { journalObserver } from '../../src/engine/journal-observer.js';
-import { BackendFleet, type BackendSpec } from '../../src/live/backends.js';
+} from '../../src/journal/journal-rows.js';
 import { LiveClock } from '../../src/live/clock.js';
 import { HealthChecker } from '../../src/live/health-checker.js';
 import { JournalSequencer } from '../../src/live/journal-sequencer.js';
+import { BackendFleet, type BackendSpec } from '../../src/live/live-backends.js';
 import { ListenerProxy, ProxyStats } from '../../src/live/proxy.js';
 import { LiveTemplates } from '../../src/live/templates.js';
 import { UpstreamDirectory } from '../../src/live/upstream-directory.js';

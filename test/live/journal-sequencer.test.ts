@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type JournalBatch,
-  type JournalSink,
-  OUTCOME_OK,
-  ROW_COMPLETED,
-  ROW_CONTROL,
-  ROW_ROUTED,
-} from '../../src/engine/journal.js';
+import type { JournalBatch, JournalSink } from '../../src/journal/journal-batch.js';
+import { ROW_COMPLETED, ROW_CONTROL, ROW_ROUTED } from '../../src/journal/journal-rows.js';
 import { JournalSequencer } from '../../src/live/journal-sequencer.js';
+import { OUTCOME_OK } from '../../src/routing/outcomes.js';
 
 /** Collects rows as `kind:id` (routed/completed) or `c:<type>` strings. */
 class Rows implements JournalSink {

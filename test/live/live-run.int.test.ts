@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { crossCheck } from '../../src/live/cross-check.js';
 import { LiveRun } from '../../src/live/live-run.js';
 import { PortInUseError } from '../../src/live/proxy.js';
-import { distributionFromReport } from '../../src/report/compare.js';
-import { createReportProjections } from '../../src/report/report.js';
+import { distributionFromReport } from '../../src/report/distribution-compare.js';
+import { createReportProjections } from '../../src/report/report-projection.js';
 import { loadText, scenarioText } from './scenario-fixture.js';
 
 function refused(url: string): Promise<boolean> {

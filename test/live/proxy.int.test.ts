@@ -5,13 +5,15 @@ import {
   FLAG_COOKIE_ISSUED,
   FLAG_RETRIED,
   FLAG_STICKY,
+} from '../../src/journal/journal-rows.js';
+import { cookieValue, ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
+import { Balancer, RouteResult } from '../../src/routing/balancer.js';
+import {
   OUTCOME_BACKEND_ERROR,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NO_BACKEND,
   OUTCOME_OK,
-} from '../../src/engine/journal.js';
-import { cookieValue, ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
-import { Balancer, RouteResult } from '../../src/routing/balancer.js';
+} from '../../src/routing/outcomes.js';
 import { ev, liveState } from './fixtures.js';
 import { request, sequence, until, type World, world } from './harness.js';
 

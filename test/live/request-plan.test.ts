@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AliasTable } from '../../src/engine/alias.js';
 import { DEFAULT_CLIENTS, RequestPlan } from '../../src/live/request-plan.js';
-import type { RequestTemplate } from '../../src/scenario/model.js';
+import type { RequestTemplate } from '../../src/scenario/scenario-model.js';
 import { stream } from '../../src/util/rng.js';
 
 const pos = { file: 's.yaml', line: 1, col: 1 };

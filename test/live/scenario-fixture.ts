@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioText } from '../../src/scenario/load.js';
-import type { Scenario } from '../../src/scenario/model.js';
+import type { Scenario } from '../../src/scenario/scenario-model.js';
 
 /** lb-t: one HTTP listener on 80 over rsp-w {5,1,1}; health checks every second, thresholds 2/2. */
 export function scenarioText(extra = '', traffic = 'requests: 700'): string {

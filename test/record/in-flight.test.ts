@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JournalBatch, OUTCOME_OK } from '../../src/engine/journal.js';
+import { JournalBatch } from '../../src/journal/journal-batch.js';
 import { InFlightRows } from '../../src/record/in-flight.js';
+import { OUTCOME_OK } from '../../src/routing/outcomes.js';
 
 describe('InFlightRows', () => {
   it('property: behaves as a map from id to row under any hold/release order', () => {

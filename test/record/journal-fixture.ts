@@ -2,20 +2,23 @@
  * A hand-built journal covering every row kind, control entry and outcome, with the record rows
  * it must give. Shared by the record writer tests and the journal file round-trip test.
  */
+
+import { JournalBatch } from '../../src/journal/journal-batch.js';
 import {
   type ControlEntry,
   FLAG_AWAITS_COMPLETION,
   FLAG_COOKIE_ISSUED,
   FLAG_RETRIED,
   FLAG_STICKY,
-  JournalBatch,
+} from '../../src/journal/journal-rows.js';
+import type { RecordRow } from '../../src/record/columns.js';
+import {
   OUTCOME_BACKEND_ERROR,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NO_BACKEND,
   OUTCOME_NO_LISTENER,
   OUTCOME_OK,
-} from '../../src/engine/journal.js';
-import type { RecordRow } from '../../src/record/columns.js';
+} from '../../src/routing/outcomes.js';
 import { ipToNumber } from '../../src/util/ip.js';
 
 type Row =

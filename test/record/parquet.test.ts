@@ -4,16 +4,13 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FLAG_AWAITS_COMPLETION,
-  FLAG_STICKY,
-  JournalBatch,
-  OUTCOME_NAMES,
-} from '../../src/engine/journal.js';
+import { JournalBatch } from '../../src/journal/journal-batch.js';
+import { FLAG_AWAITS_COMPLETION, FLAG_STICKY } from '../../src/journal/journal-rows.js';
 import { RECORD_COLUMNS, type RecordRow } from '../../src/record/columns.js';
 import { openRecordWriter } from '../../src/record/open.js';
 import { ROW_GROUP_ROWS } from '../../src/record/parquet.js';
 import { readRecordFile } from '../../src/record/read.js';
+import { OUTCOME_NAMES } from '../../src/routing/outcomes.js';
 import { FIXTURE_RECORDS, fixtureBatches } from './journal-fixture.js';
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_NO_BACKEND } from '../../src/engine/journal.js';
-import { reportFromBatches } from '../../src/report/report.js';
-import type { Expectation } from '../../src/scenario/model.js';
+import { reportFromBatches } from '../../src/report/report-projection.js';
+import { OUTCOME_NO_BACKEND } from '../../src/routing/outcomes.js';
+import type { Expectation } from '../../src/scenario/scenario-model.js';
 import { JournalBuilder, swrr } from './journal-builder.js';
 
 const pos = (line: number) => ({ file: 'scenarios/test.yaml', line, col: 5 });

@@ -2,15 +2,12 @@
  * Test helper: builds journal batches by hand (small batches, so rows cross batch boundaries),
  * and reference pick sequences of nginx SWRR and LVS wrr to feed them.
  */
-import {
-  type ControlEntry,
-  type EpochMember,
-  JournalBatch,
-  type MatchKind,
-  OUTCOME_OK,
-  type RouteSource,
-} from '../../src/engine/journal.js';
-import type { Expectation } from '../../src/scenario/model.js';
+
+import { JournalBatch } from '../../src/journal/journal-batch.js';
+import type { ControlEntry } from '../../src/journal/journal-rows.js';
+import type { EpochMember } from '../../src/routing/balancer.js';
+import { type MatchKind, OUTCOME_OK, type RouteSource } from '../../src/routing/outcomes.js';
+import type { Expectation } from '../../src/scenario/scenario-model.js';
 
 export interface ScopeSpec {
   listener: number;

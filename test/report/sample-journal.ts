@@ -3,15 +3,16 @@
  * group (SWRR {5,1,1} on two workers, a weight change, a fault with a health verdict), the
  * default pool, a TCP listener, sticky rows, failures of every kind, latency and expectations.
  */
+
+import type { JournalBatch } from '../../src/journal/journal-batch.js';
+import { FLAG_STICKY } from '../../src/journal/journal-rows.js';
 import {
-  FLAG_STICKY,
-  type JournalBatch,
   OUTCOME_BACKEND_ERROR,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NO_BACKEND,
   OUTCOME_NO_LISTENER,
-} from '../../src/engine/journal.js';
-import type { Expectation } from '../../src/scenario/model.js';
+} from '../../src/routing/outcomes.js';
+import type { Expectation } from '../../src/scenario/scenario-model.js';
 import { JournalBuilder, lvsWrr, swrr } from './journal-builder.js';
 
 export const SAMPLE_EXPECT: Expectation[] = [

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Balancer, RouteResult } from '../../src/routing/balancer.js';
 import {
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NO_BACKEND,
   OUTCOME_NO_LISTENER,
   OUTCOME_OK,
-} from '../../src/engine/journal.js';
-import { Balancer, RouteResult } from '../../src/routing/balancer.js';
+} from '../../src/routing/outcomes.js';
 import { fold } from '../../src/topology/apply.js';
 import { ecs, webTopology } from './fixtures.js';
 

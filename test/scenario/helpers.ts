@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { formatDiagnostic } from '../../src/cli/common.js';
+import { formatDiagnostic } from '../../src/cli/command-action.js';
 import { type LoadResult, loadScenarioText } from '../../src/scenario/load.js';
-import type { Diagnostic, Scenario } from '../../src/scenario/model.js';
+import type { Diagnostic, Scenario } from '../../src/scenario/scenario-model.js';
 
 /** Lines joined with `\n`, so tests can count lines exactly. */
 export function lines(...ls: string[]): string {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { schemaText } from '../../src/cli/commands/schema.js';
+import { schemaText } from '../../src/cli/commands/schema-command.js';
 import { scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { ACTIONS } from '../../src/topology/events.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TraceSpec } from '../../src/scenario/model.js';
+import type { TraceSpec } from '../../src/scenario/scenario-model.js';
 import {
   checkTrace,
   readTrace,

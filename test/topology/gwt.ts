@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import { apply, fold } from '../../src/topology/apply.js';
-import type { ClbError } from '../../src/topology/errors.js';
+import type { ClbError } from '../../src/topology/clb-errors.js';
 import type { ActionName, ActionParams, TopologyEvent } from '../../src/topology/events.js';
 import type { ApplyResult } from '../../src/topology/result.js';
 import type { TopologyState } from '../../src/topology/types.js';

@@ -6,9 +6,9 @@
  * still open). Backends that serve without being members (persistence to a removed server) are
  * appended as extra, non-member slots on first sight.
  */
-import type { JournalDictionary } from '../../engine/dictionary.js';
-import type { EpochStarted } from '../../engine/journal.js';
-import type { EpochBackend, EpochReport, InstanceReport, SequenceStats } from '../model.js';
+import type { JournalDictionary } from '../../journal/dictionary.js';
+import type { EpochStarted } from '../../journal/journal-rows.js';
+import type { EpochBackend, EpochReport, InstanceReport, SequenceStats } from '../report-model.js';
 import { round6, round6OrNull, sig6 } from '../round.js';
 import { chiSquareGoodnessOfFit } from '../stats.js';
 import { PickStream } from './pick-stream.js';

@@ -3,8 +3,8 @@
  * the group and of the listener/rule that schedules it, totals per backend, epochs, health
  * changes, latency and the share-over-time series.
  */
-import type { JournalDictionary } from '../../engine/dictionary.js';
-import type { GroupBackendTotal, GroupReport } from '../model.js';
+import type { JournalDictionary } from '../../journal/dictionary.js';
+import type { GroupBackendTotal, GroupReport } from '../report-model.js';
 import { round6 } from '../round.js';
 import { summarize } from './latency.js';
 import { backendLabel, type ScopeState, scopeLabel } from './scope.js';

@@ -6,7 +6,7 @@
  * exact maximum; the mean is exact.
  */
 import { build, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../model.js';
+import type { LatencySummary } from '../report-model.js';
 
 /*
  * Hot path: hdr-histogram-js's pure-JS recordValue costs ~100 ns, more than the rest of a

@@ -4,13 +4,14 @@
  * the time windows that expectations ask about, health changes and a latency histogram.
  * `route` is the per-request path: a handful of typed-array increments, no allocation.
  */
-import type { JournalDictionary } from '../../engine/dictionary.js';
-import type { EpochStarted, ScopeDefined } from '../../engine/journal.js';
-import { FLAG_STICKY, OUTCOME_OK } from '../../engine/journal.js';
-import type { EpochReport, HealthMarker } from '../model.js';
+import type { JournalDictionary } from '../../journal/dictionary.js';
+import type { EpochStarted, ScopeDefined } from '../../journal/journal-rows.js';
+import { FLAG_STICKY } from '../../journal/journal-rows.js';
+import { OUTCOME_OK } from '../../routing/outcomes.js';
+import type { EpochReport, HealthMarker } from '../report-model.js';
 import { EpochState } from './epoch.js';
 import { LatencyRecorder } from './latency.js';
-import type { TimelineClock } from './timeline.js';
+import type { TimelineClock } from './share-timeline.js';
 
 /** A time window [from, to) in µs, on arrival time. */
 export interface CountWindow {

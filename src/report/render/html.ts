@@ -4,7 +4,7 @@
  * file — with the same sections as the terminal report plus the charts: expected vs observed
  * share per backend and epoch, share over time with epochs and faults marked, rule matching.
  */
-import type { Report } from '../model.js';
+import type { Report } from '../report-model.js';
 import { type Block, type Cell, cellText, cellTone } from './doc.js';
 import { reportBlocks } from './sections.js';
 import { escapeHtml, renderChart } from './svg.js';

@@ -2,10 +2,10 @@
  * The JSON report: pretty-printed with two spaces and a final newline, like `JSON.stringify(r,
  * null, 2)` except that arrays of plain values (numbers, strings, booleans, null) stay on one line
  * — the share-over-time matrix and per-instance counts would otherwise take one line per number.
- * Key order is the order in which `report.ts` builds every object (fixed, documented in
+ * Key order is the order in which `report-projection.ts` builds every object (fixed, documented in
  * docs/REPORT.md), so the same journal always gives the same bytes.
  */
-import type { Report } from '../model.js';
+import type { Report } from '../report-model.js';
 
 export function renderJson(report: Report): string {
   return `${stringify(report, '')}\n`;

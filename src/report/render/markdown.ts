@@ -1,5 +1,5 @@
 /** The Markdown format (`--format md`): GitHub-flavoured tables, for PR comments and CI summaries. */
-import type { Report } from '../model.js';
+import type { Report } from '../report-model.js';
 import { type Block, type Cell, cellText, cellTone } from './doc.js';
 import { reportBlocks } from './sections.js';
 

@@ -4,9 +4,9 @@
  * (with the node × worker breakdown when there is more than one scheduler instance), latency,
  * and the faults and topology changes of the run. Every human-readable format renders these.
  */
-import type { EpochReport, GroupReport, ListenerReport, Report } from '../model.js';
+import type { EpochReport, GroupReport, ListenerReport, Report } from '../report-model.js';
 import type { Block, Cell, Chart, TimelineMarker, Tone } from './doc.js';
-import { ms, num, pct, pp, pValue, time } from './format.js';
+import { ms, num, pct, pp, pValue, time } from './number-format.js';
 
 /** p-values below this are flagged (grpc-go's α for weighted round robin, lb-algorithms.md §8). */
 const ALPHA = 1e-6;

@@ -5,7 +5,7 @@
  * elements are inline HTML5, which needs no namespace declaration.
  */
 import type { Chart, RuleBar, ShareBar, TimelineMarker } from './doc.js';
-import { pct, time } from './format.js';
+import { pct, time } from './number-format.js';
 
 export const PALETTE = [
   '#4e79a7',

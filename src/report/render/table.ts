@@ -3,7 +3,7 @@
  * when the caller says the stream is a TTY (`color`), so piped output has no escape codes.
  */
 import pc from 'picocolors';
-import type { Report } from '../model.js';
+import type { Report } from '../report-model.js';
 import { type Block, type Cell, type Column, cellText, cellTone, type Tone } from './doc.js';
 import { reportBlocks } from './sections.js';
 

@@ -15,11 +15,11 @@ import {
   rejectDuplicates,
   serverKey,
   toDefaultServer,
-} from '../backends.js';
+} from '../backend-entries.js';
 import { withLoadBalancer } from '../edit.js';
 import { fail } from '../reject.js';
 import type { DefaultBackendServer, LoadBalancer } from '../types.js';
-import { type ActionTable, requireLoadBalancer } from './common.js';
+import { type ActionTable, requireLoadBalancer } from './action-context.js';
 
 const PARAMS = ['RegionId', 'LoadBalancerId', 'BackendServers'];
 

@@ -10,7 +10,7 @@ import { findInstance } from '../lookup.js';
 import type { ParamReader } from '../params.js';
 import { fail } from '../reject.js';
 import type { EcsInstance, InstanceStatus, NetworkType, TopologyState } from '../types.js';
-import type { ActionTable } from './common.js';
+import type { ActionTable } from './action-context.js';
 
 const STATUSES: readonly InstanceStatus[] = ['Running', 'Stopped'];
 const NETWORK_TYPES: readonly NetworkType[] = ['classic', 'vpc'];

@@ -45,7 +45,7 @@ import {
   requireLoadBalancer,
   THRESHOLD,
   vServerGroupOf,
-} from './common.js';
+} from './action-context.js';
 
 /** Listeners per load balancer. */
 export const MAX_LISTENERS_PER_LB = 50;

@@ -16,7 +16,7 @@ import {
   type LoadBalancerSpec,
   type TopologyState,
 } from '../types.js';
-import { type ActionTable, requireLoadBalancer } from './common.js';
+import { type ActionTable, requireLoadBalancer } from './action-context.js';
 
 const ADDRESS_TYPES: readonly AddressType[] = ['internet', 'intranet'];
 const INTERNET_BASE = ipToNumber('198.18.0.1') as number;

@@ -9,14 +9,14 @@ import {
   readEntries,
   rejectDuplicates,
   toMasterSlaveBackend,
-} from '../backends.js';
+} from '../backend-entries.js';
 import { withLoadBalancer } from '../edit.js';
 import { idFormat, nameFormat } from '../formats.js';
 import { generateId, isIdTaken } from '../ids.js';
 import { listenersUsingGroup } from '../lookup.js';
 import { fail } from '../reject.js';
 import type { LoadBalancer, MasterSlaveServerGroup } from '../types.js';
-import { type ActionTable, requireLoadBalancer } from './common.js';
+import { type ActionTable, requireLoadBalancer } from './action-context.js';
 
 export const masterSlaveActions: ActionTable = {
   CreateMasterSlaveServerGroup: {

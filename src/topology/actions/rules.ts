@@ -39,7 +39,7 @@ import {
   requireLoadBalancer,
   THRESHOLD,
   vServerGroupOf,
-} from './common.js';
+} from './action-context.js';
 
 /** Rules per CreateRules call. */
 export const MAX_RULES_PER_CALL = 10;

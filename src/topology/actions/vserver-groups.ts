@@ -18,14 +18,14 @@ import {
   readEntries,
   rejectDuplicates,
   toVServerBackend,
-} from '../backends.js';
+} from '../backend-entries.js';
 import { replaceAt, withLoadBalancer } from '../edit.js';
 import { idFormat, nameFormat } from '../formats.js';
 import { generateId, isIdTaken } from '../ids.js';
 import { listenersUsingGroup, rulesUsingGroup } from '../lookup.js';
 import { fail } from '../reject.js';
 import type { LoadBalancer, TopologyState, VServerBackend, VServerGroup } from '../types.js';
-import { type ActionTable, requireLoadBalancer, requireVServerGroup } from './common.js';
+import { type ActionTable, requireLoadBalancer, requireVServerGroup } from './action-context.js';
 
 function answer(group: VServerGroup) {
   return { VServerGroupId: group.VServerGroupId, BackendServers: { BackendServer: group.BackendServers } };

@@ -1,0 +1,71 @@
+/**
+ * `slbsim report <journal>`: rebuild the report of a run from its journal file alone
+ * (`slbsim run … --journal file.jsonl`), byte-identical to the report the run printed. Exit 1
+ * when the journal's expectations fail, 2 on a missing or malformed journal.
+ */
+import { type Command, Option } from 'commander';
+import pc from 'picocolors';
+import { JournalFormatError } from '../../journal/journal-file.js';
+import { NotAJournalError, reportFromJournalFile } from '../../report/journal-report.js';
+import {
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderReport,
+  writeReportFiles,
+} from '../../report/render/render-report.js';
+import type { Report } from '../../report/report-model.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
+import { action } from '../command-action.js';
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .summary('rebuild a run’s report from its journal file')
+    .description(
+      'Rebuild the weight-fidelity and rule-match report of a run from the journal it wrote with\n' +
+        '`slbsim run --journal <file>`, byte-identical to the report the run produced.\n' +
+        'Exits 1 when the scenario’s expectations (carried in the journal) fail, 2 on bad input.',
+    )
+    .argument('<journal>', 'journal file (.jsonl, or its .partial after an interrupted run)')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('--out <dir>', 'also write report.json, report.md and report.html into <dir>')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ slbsim run scenarios/seed-case.yaml --journal run.jsonl
+  $ slbsim report run.jsonl
+  $ slbsim report run.jsonl --format json > report.json
+  $ slbsim report run.jsonl --format html > report.html
+  $ slbsim report run.jsonl --out reports/seed-case`,
+    )
+    .action(
+      action((journal: string, opts: { format: ReportFormat; out?: string }) => {
+        const report = loadJournalReport(journal);
+        process.stdout.write(
+          renderReport(report, opts.format, { color: pc.isColorSupported && process.stdout.isTTY === true }),
+        );
+        if (opts.out !== undefined) {
+          let files: string[];
+          try {
+            files = writeReportFiles(report, opts.out);
+          } catch (err) {
+            throw new UserError([`--out ${opts.out}: cannot write the report: ${(err as Error).message}`]);
+          }
+          process.stderr.write(`wrote ${files.join(', ')}\n`);
+        }
+        return report.expectations !== null && report.expectations.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+      }),
+    );
+}
+
+/** The report of a journal file; a missing or malformed file is a UserError. */
+export function loadJournalReport(path: string): Report {
+  try {
+    return reportFromJournalFile(path);
+  } catch (err) {
+    if (err instanceof JournalFormatError || err instanceof NotAJournalError)
+      throw new UserError([err.message]);
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { action } from '../command-action.js';
+import { replay } from '../run-pipeline.js';
+
+/** `slbsim run` — replay a scenario in simulated time and report. */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .summary('replay a scenario in simulated time and report where requests went')
+    .description(
+      "Replay a scenario's traffic against its topology in simulated time: which rule, group, backend and port\n" +
+        'served each request, how faithfully weights were honoured, how rules matched. Same seed, same bytes.',
+    )
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--seed <seed>', "override the scenario's seed")
+    .option('--requests <n>', "override the scenario's request count (a cap on its phases)")
+    .option('--record <file>', 'write one row per request: .jsonl, .csv or .parquet')
+    .option(
+      '--journal <file>',
+      'write the whole journal as JSON Lines (`slbsim report` rebuilds the report from it)',
+    )
+    .option('--format <format>', 'report format on stdout: table, json, md, html', 'table')
+    .option('--out <dir>', 'also write report.json, report.md and report.html into <dir>')
+    .option('--quiet', 'no progress bar')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 an expectation of the scenario failed, 2 bad input (nothing is run, no file written).
+
+Examples:
+  $ slbsim run scenarios/seed-case.yaml
+  $ slbsim run scenarios/seed-case.yaml --format json > report.json
+  $ slbsim run scenarios/weight-change.yaml --seed 7 --requests 100000 --record requests.parquet
+  $ slbsim run scenarios/backend-failure.yaml --journal run.jsonl --out reports/failure
+  $ slbsim report run.jsonl   # the same report, from the journal alone`,
+    )
+    .action(action(replay));
+}
