@@ -24,6 +24,7 @@ import { diagnosticsError, positiveInt } from './command-action.js';
 
 export interface ReplayOptions {
   seed?: string;
+  urlMatching?: string;
   requests?: string;
   record?: string;
   journal?: string;
@@ -44,7 +45,7 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
       throw err;
     }
   }
-  const scenario = loadChecked(file, { seed: opts.seed, requests });
+  const scenario = withUrlMatching(loadChecked(file, { seed: opts.seed, requests }), opts.urlMatching);
   const { report, interrupted } = await simulate(scenario, {
     label: file,
     seed: opts.seed,
@@ -71,6 +72,14 @@ export function loadChecked(file: string, overrides: { seed?: string; requests?:
   const problems = checkScenario(loaded.scenario);
   if (problems.length > 0) throw diagnosticsError(problems);
   return loaded.scenario;
+}
+
+/** `--url-matching normalized|raw` over the scenario's `simulation.urlMatching`. */
+export function withUrlMatching(scenario: Scenario, value: string | undefined): Scenario {
+  if (value === undefined) return scenario;
+  if (value !== 'normalized' && value !== 'raw')
+    throw new UserError([`--url-matching: expected one of normalized, raw, got "${value}"`]);
+  return { ...scenario, simulation: { ...scenario.simulation, urlMatching: value } };
 }
 
 export interface SimulateOptions {

@@ -187,6 +187,8 @@ export class Simulation {
           Object.entries(sim.clusterByListener).map(([k, v]) => [k, `${v.nodes}x${v.workers}`]),
         ),
         ruleMatching: sim.ruleMatching,
+        // Only when not the default, so the reports of existing scenarios stay as they were.
+        ...(sim.urlMatching !== 'normalized' ? { urlMatching: sim.urlMatching } : {}),
         l4Order: sim.l4Order,
         requests: requestCap ?? null,
         latencyModelled: this.latencyModelled,
@@ -198,6 +200,7 @@ export class Simulation {
     this.balancer = new Balancer(state, {
       seed,
       ruleMatching: sim.ruleMatching,
+      urlMatching: sim.urlMatching,
       l4Order: sim.l4Order,
       cluster: sim.cluster,
       clusterByListener: sim.clusterByListener,

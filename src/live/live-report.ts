@@ -52,6 +52,8 @@ export interface LiveSection {
     readonly refused: number;
     readonly backendErrors: number;
     readonly retries: number;
+    /** 400 before routing (URL matching normalized); only when not zero. */
+    readonly badRequest?: number;
   };
   /** Client-side latency measured by the driver (µs, from send to response). */
   readonly latencyUs: LatencySummary;
@@ -188,6 +190,7 @@ export function liveSection(r: LiveRunResult, cross: CrossCheck | null, report?:
       refused: r.proxy.refused,
       backendErrors: r.proxy.backendErrors,
       retries: r.proxy.retries,
+      ...(r.proxy.badRequest > 0 ? { badRequest: r.proxy.badRequest } : {}),
     },
     latencyUs: r.load.latencyUs,
     autocannon: r.load.autocannon,
@@ -235,7 +238,7 @@ export function renderLiveText(s: LiveSection, markdown: boolean): string {
       .join(', ') || 'none'
   }\n`;
   const p = s.proxy;
-  out += `proxies: ${p.arrived} arrived, ${p.ok} ok, ${p.noBackend} 503 no eligible backend, ${p.refused} refused (listener stopped), ${p.backendErrors} backend errors, ${p.retries} retries on another backend\n`;
+  out += `proxies: ${p.arrived} arrived, ${p.ok} ok, ${p.noBackend} 503 no eligible backend, ${p.refused} refused (listener stopped), ${p.backendErrors} backend errors, ${p.retries} retries on another backend${p.badRequest ? `, ${p.badRequest} 400 bad request` : ''}\n`;
   const l = s.latencyUs;
   const ac = s.autocannon.latencyMs;
   out += h('Latency and throughput');

@@ -151,6 +151,7 @@ export class LiveRun {
           Object.entries(sim.clusterByListener).map(([k, v]) => [k, `${v.nodes}x${v.workers}`]),
         ),
         ruleMatching: sim.ruleMatching,
+        ...(sim.urlMatching !== 'normalized' ? { urlMatching: sim.urlMatching } : {}),
         l4Order: sim.l4Order,
         requests: plan.size,
         schedule: text,
@@ -175,6 +176,7 @@ export class LiveRun {
       const balancer = new Balancer(span.initial, {
         seed,
         ruleMatching: sim.ruleMatching,
+        urlMatching: sim.urlMatching,
         l4Order: sim.l4Order,
         cluster: sim.cluster,
         clusterByListener: sim.clusterByListener,

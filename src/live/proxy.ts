@@ -29,7 +29,12 @@ import {
   FLAG_STICKY,
 } from '../journal/journal-rows.js';
 import { type Balancer, RouteResult } from '../routing/balancer.js';
-import { OUTCOME_BACKEND_ERROR, OUTCOME_NO_BACKEND, OUTCOME_OK } from '../routing/outcomes.js';
+import {
+  OUTCOME_BACKEND_ERROR,
+  OUTCOME_BAD_REQUEST,
+  OUTCOME_NO_BACKEND,
+  OUTCOME_OK,
+} from '../routing/outcomes.js';
 import type { LiveClock } from './clock.js';
 import type { JournalSequencer } from './journal-sequencer.js';
 import { GROUP_HEADER, LOOPBACK } from './live-backends.js';
@@ -60,6 +65,8 @@ export class ProxyStats {
   retries = 0;
   /** Requests whose body was too large (413, not routed). */
   tooLarge = 0;
+  /** 400: Tengine rejects the URI or Host before routing (URL matching normalized). */
+  badRequest = 0;
   /** Requests still being handled. */
   open = 0;
   /** Failed forwarding attempts per balancer backend index (refused, reset, timed out). */
@@ -82,6 +89,7 @@ const PAGE_503 = errorPage('503 Service Temporarily Unavailable');
 const PAGE_502 = errorPage('502 Bad Gateway');
 const PAGE_504 = errorPage('504 Gateway Time-out');
 const PAGE_413 = errorPage('413 Request Entity Too Large');
+const PAGE_400 = errorPage('400 Bad Request');
 
 function errorPage(title: string): Buffer {
   return Buffer.from(
@@ -96,6 +104,8 @@ const HEADERS_503 = pageHeaders(PAGE_503);
 const HEADERS_502 = pageHeaders(PAGE_502);
 const HEADERS_504 = pageHeaders(PAGE_504);
 const HEADERS_413 = pageHeaders(PAGE_413);
+/** nginx closes the connection after a 400 (`ngx_http_special_response_handler`). */
+const HEADERS_400 = [...pageHeaders(PAGE_400), 'Connection', 'close'];
 
 export class ListenerProxy {
   readonly listener: number;
@@ -284,6 +294,10 @@ class Exchange implements UpstreamSink {
     );
     this.id = ctx.nextId++;
     b.resolve(listener, host, url, out);
+    if (out.outcome === OUTCOME_BAD_REQUEST) {
+      this.badRequest();
+      return;
+    }
     if (out.outcome !== OUTCOME_OK) {
       // Listener stopped or gone: the connection is refused.
       ctx.stats.refused++;
@@ -414,6 +428,18 @@ class Exchange implements UpstreamSink {
     if (!res.destroyed) {
       res.writeHead(413, HEADERS_413);
       res.end(PAGE_413);
+    }
+    this.done();
+  }
+
+  /** Tengine's 400 for a URI or Host it rejects before routing (issue 10). */
+  private badRequest(): void {
+    this.proxy.ctx.stats.badRequest++;
+    this.record(OUTCOME_BAD_REQUEST, -1, -1);
+    const res = this.res!;
+    if (!res.destroyed) {
+      res.writeHead(400, HEADERS_400);
+      res.end(PAGE_400);
     }
     this.done();
   }

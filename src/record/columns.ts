@@ -4,7 +4,13 @@
  * docs/RECORDS.md describes each column for users.
  */
 import type { MatchKind, OutcomeName, RouteSource } from '../routing/outcomes.js';
-import { OUTCOME_BACKEND_ERROR, OUTCOME_NAMES, OUTCOME_NO_BACKEND, OUTCOME_OK } from '../routing/outcomes.js';
+import {
+  OUTCOME_BACKEND_ERROR,
+  OUTCOME_BAD_REQUEST,
+  OUTCOME_NAMES,
+  OUTCOME_NO_BACKEND,
+  OUTCOME_OK,
+} from '../routing/outcomes.js';
 
 /** One request as the record files hold it. */
 export interface RecordRow {
@@ -80,7 +86,15 @@ export const RECORD_COLUMN_NAMES: readonly (keyof RecordRow)[] = RECORD_COLUMNS.
 
 /** Status codes per outcome at layer 7 (0 = none: the connection was refused). */
 const L7_STATUS: readonly number[] = OUTCOME_NAMES.map((_, code) =>
-  code === OUTCOME_OK ? 200 : code === OUTCOME_NO_BACKEND ? 503 : code === OUTCOME_BACKEND_ERROR ? 502 : 0,
+  code === OUTCOME_OK
+    ? 200
+    : code === OUTCOME_NO_BACKEND
+      ? 503
+      : code === OUTCOME_BACKEND_ERROR
+        ? 502
+        : code === OUTCOME_BAD_REQUEST
+          ? 400
+          : 0,
 );
 
 /** The HTTP status a client sees, or 0 for none (layer 4, refused, no such listener). */

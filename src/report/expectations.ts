@@ -187,7 +187,7 @@ function checkMaxFailed(
   const o = ctx.report.outcomes;
   const failed = ctx.report.requests - o.ok;
   const parts = (Object.keys(o) as (keyof typeof o)[])
-    .filter((k) => k !== 'ok' && o[k] > 0)
+    .filter((k) => k !== 'ok' && (o[k] ?? 0) > 0)
     .map((k) => `${k} ${o[k]}`);
   return {
     kind: 'maxFailed',

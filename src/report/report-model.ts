@@ -37,8 +37,17 @@ export interface Report {
   readonly expectations: ExpectationsReport | null;
 }
 
-/** Counts by outcome, keys in OUTCOME_NAMES order. */
-export type OutcomeCounts = { readonly [K in OutcomeName]: number };
+/**
+ * Outcomes added after the report's first schema (issue 10: `bad-request`). A report lists them
+ * only when some request had them, so reports of runs without them stay byte for byte as before.
+ */
+export const OUTCOMES_LISTED_WHEN_SEEN: ReadonlySet<OutcomeName> = new Set<OutcomeName>(['bad-request']);
+type LaterOutcome = 'bad-request';
+
+/** Counts by outcome, keys in OUTCOME_NAMES order; the later outcomes only when not zero. */
+export type OutcomeCounts = { readonly [K in Exclude<OutcomeName, LaterOutcome>]: number } & {
+  readonly [K in LaterOutcome]?: number;
+};
 
 export interface LatencySummary {
   readonly count: number;
@@ -81,6 +90,8 @@ export interface ListenerReport {
     readonly listenerStopped: number;
     readonly noSuchListener: number;
     readonly backendError: number;
+    /** Layer 7, only when not zero: rejected with 400 before routing (`bad-request`). */
+    readonly badRequest?: number;
     readonly total: number;
   };
   readonly latency: LatencySummary | null;

@@ -19,7 +19,7 @@ import {
   ROW_ROUTED,
   type RunFinished,
 } from '../journal/journal-rows.js';
-import { OUTCOME_NAMES, OUTCOME_OK } from '../routing/outcomes.js';
+import { OUTCOME_NAMES, OUTCOME_OK, type OutcomeName } from '../routing/outcomes.js';
 import type { Expectation } from '../scenario/scenario-model.js';
 import { type ExpectationContext, evaluateExpectations, groupMatches } from './expectations.js';
 import { groupReport } from './projections/group-report.js';
@@ -27,8 +27,14 @@ import { mergeLatency, summarize } from './projections/latency.js';
 import { ListenerCounts, listenerReports } from './projections/rule-stats.js';
 import { backendLabel, type CountWindow, ScopeState } from './projections/scope.js';
 import { TimelineClock } from './projections/share-timeline.js';
-import type { FaultMarker, OutcomeCounts, Report, TopologyMarker } from './report-model.js';
-import { REPORT_SCHEMA } from './report-model.js';
+import {
+  type FaultMarker,
+  OUTCOMES_LISTED_WHEN_SEEN,
+  type OutcomeCounts,
+  REPORT_SCHEMA,
+  type Report,
+  type TopologyMarker,
+} from './report-model.js';
 
 export interface ReportOptions {
   /**
@@ -215,7 +221,9 @@ class ReportProjection implements JournalSink {
     const run = this.dict.run;
     const endUs = this.finished?.t ?? this.lastT;
     const outcomes = Object.fromEntries(
-      OUTCOME_NAMES.map((name, i) => [name, this.outcomes[i]]),
+      OUTCOME_NAMES.map((name, i) => [name, this.outcomes[i]]).filter(
+        ([name, n]) => n !== 0 || !OUTCOMES_LISTED_WHEN_SEEN.has(name as OutcomeName),
+      ),
     ) as OutcomeCounts;
     const scopes = this.scopes.filter((s): s is ScopeState => s !== undefined);
     const buckets = this.clock.used;

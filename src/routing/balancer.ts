@@ -21,7 +21,13 @@ import { SourceIpPersistence, stickyCookieValue } from '../schedulers/sticky.js'
 import type { SchedulerName, TopologyState } from '../topology/types.js';
 import type { Micros } from '../util/duration.js';
 import type { RouteSource } from './outcomes.js';
-import { OUTCOME_LISTENER_STOPPED, OUTCOME_NO_BACKEND, OUTCOME_NO_LISTENER, OUTCOME_OK } from './outcomes.js';
+import {
+  OUTCOME_BAD_REQUEST,
+  OUTCOME_LISTENER_STOPPED,
+  OUTCOME_NO_BACKEND,
+  OUTCOME_NO_LISTENER,
+  OUTCOME_OK,
+} from './outcomes.js';
 import {
   type CompiledTopology,
   type CompileOptions,
@@ -30,6 +36,7 @@ import {
   type ListenerSpec,
   type ScopeSpec,
 } from './route-compiler.js';
+import { MATCH_BAD_REQUEST } from './rule-matcher.js';
 
 /** One member of a scope as an epoch starts: its backend index, weight and whether it takes picks. */
 export interface EpochMember {
@@ -196,7 +203,7 @@ export class Balancer {
 
   /**
    * Which scope a request lands in. Sets `out.listener`, `out.scope` and `out.outcome`
-   * (OK, or a refusal: no such listener, listener stopped).
+   * (OK, or a refusal: no such listener, listener stopped; bad request: nginx would answer 400).
    */
   resolve(listener: number, host: string, path: string, out: RouteResult): void {
     out.listener = listener;
@@ -217,6 +224,11 @@ export class Balancer {
     out.outcome = OUTCOME_OK;
     if (l.spec.layer === 7) {
       const rule = l.spec.matcher!.matchRaw(host, path);
+      if (rule === MATCH_BAD_REQUEST) {
+        // nginx rejects the URI or Host before any routing: 400, no scope (issue 10).
+        out.outcome = OUTCOME_BAD_REQUEST;
+        return;
+      }
       out.scope = rule >= 0 ? l.ruleScopes[rule] : l.groupScope >= 0 ? l.groupScope : l.defaultScope;
     } else {
       out.scope =

@@ -7,9 +7,10 @@
 
 import type { ForwardingRule } from '../topology/types.js';
 import { type Balancer, RouteResult } from './balancer.js';
-import { normalizeHost, pathEnd } from './host.js';
+import { explainHost, normalizeHost } from './host.js';
 import {
   type MatchKind,
+  OUTCOME_BAD_REQUEST,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NAMES,
   OUTCOME_NO_BACKEND,
@@ -18,7 +19,8 @@ import {
   type OutcomeName,
   type RouteSource,
 } from './outcomes.js';
-import { matchKindOf } from './rule-matcher.js';
+import { matchKindOf, type RuleMatcher, type UrlMatching } from './rule-matcher.js';
+import { explainUri, showBytes } from './uri-normalize.js';
 
 export interface ExplainRequest {
   readonly listener: string;
@@ -52,9 +54,20 @@ export interface BackendVerdict {
 
 export interface Decision {
   readonly listener: string;
+  /** The Host and the path as the request carries them. */
   readonly host: string;
-  readonly normalizedHost: string;
+  /** The host domain rules see; null when nginx rejects it (400). */
+  readonly normalizedHost: string | null;
   readonly path: string;
+  /** How rules compare (layer 7): as Tengine normalises targets and hosts, or the raw bytes. */
+  readonly urlMatching: UrlMatching;
+  /**
+   * The path URL rules see (query excluded; controls, space and bytes ≥ 0x80 shown as %XX); null
+   * when nginx rejects the target (400).
+   */
+  readonly normalizedPath: string | null;
+  /** How the target and Host became what the rules see, step by step (empty when nothing changed). */
+  readonly normalization: readonly string[];
   readonly listenerStatus: 'running' | 'stopped' | 'absent';
   readonly rule: { RuleId: string; RuleName: string; matchKind: MatchKind } | null;
   readonly rulesConsidered: readonly RuleVerdict[];
@@ -78,14 +91,19 @@ export interface Liveness {
 
 export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequest): Decision {
   const steps: string[] = [];
-  const host = normalizeHost(req.host);
   const listenerIndex = balancer.listenerOf(req.listener);
   const l = balancer.listeners[listenerIndex];
+  const matcher = l.spec.layer === 7 ? l.spec.matcher : null;
+  const seen = matcher ? normalization(matcher, req.host, req.path) : null;
+  const host = seen ? seen.host : normalizeHost(req.host);
   const base = {
     listener: req.listener,
     host: req.host,
     normalizedHost: host,
     path: req.path,
+    urlMatching: matcher?.urlMatching ?? 'normalized',
+    normalizedPath: seen ? seen.path : null,
+    normalization: seen ? seen.steps : [],
   };
   const out = new RouteResult();
   balancer.resolve(listenerIndex, req.host, req.path, out);
@@ -116,9 +134,35 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
     };
   }
   steps.push(`listener ${req.listener} (${l.spec.protocol}, layer ${l.spec.layer}) is running`);
+  if (seen && out.outcome === OUTCOME_BAD_REQUEST) {
+    steps.push(`${seen.error}: Tengine answers 400 before any routing (URL matching normalized)`);
+    return {
+      ...base,
+      listenerStatus: 'running',
+      rule: null,
+      rulesConsidered: [],
+      source: null,
+      VServerGroupId: null,
+      MasterSlaveServerGroupId: null,
+      groupName: null,
+      scheduler: null,
+      sticky: null,
+      backends: [],
+      backend: null,
+      pick: null,
+      status: OUTCOME_NAMES[out.outcome],
+      httpStatus: 400,
+      steps,
+    };
+  }
+  if (seen && seen.steps.length > 0)
+    steps.push(
+      `normalised as Tengine does (${seen.steps.length} step${seen.steps.length === 1 ? '' : 's'}), the rules see host ${seen.host || '(none)'} and path ${seen.path}`,
+    );
+  else if (seen?.rawNote) steps.push(seen.rawNote);
 
   const rulesConsidered =
-    l.spec.layer === 7 ? explainRules(balancer, listenerIndex, host, req.path, steps) : [];
+    matcher !== null ? explainRules(balancer, listenerIndex, host ?? '', req.path, steps) : [];
   const scope = balancer.scopes[out.scope];
   const spec = scope.spec;
   const winner = rulesConsidered.find((r) => r.result === 'matched');
@@ -211,8 +255,8 @@ function explainRules(
   const rules = matcher.rules;
   const winnerIndex = matcher.match(host, path);
   const block = matcher.block(host);
-  const end = pathEnd(path);
-  const bare = path.slice(0, end);
+  const subject = matcher.subject(path) ?? '';
+  const normalized = matcher.urlMatching === 'normalized';
   const winner = winnerIndex >= 0 ? rules[winnerIndex] : undefined;
   if (block)
     steps.push(`host ${host} selects the ${block.wildcard ? 'wildcard' : 'exact'} domain ${block.domain}`);
@@ -229,12 +273,17 @@ function explainRules(
     });
     if (i === winnerIndex) return v('matched', matchedReason(rule));
     const domainOk = rule.Domain === undefined || domainMatches(rule.Domain, host);
-    const urlOk = rule.Url === undefined || (rule.Url.length <= end && path.startsWith(rule.Url));
+    const key = matcher.urlKeys[i];
+    const urlOk = rule.Url === undefined || (key !== null && subject.startsWith(key));
     if (!domainOk) return v('no-match', `domain ${rule.Domain} does not match host ${host}`);
+    if (!urlOk && key === null)
+      return v('no-match', `URL ${rule.Url} has a malformed escape or %00: it matches no valid request`);
     if (!urlOk)
       return v(
         'no-match',
-        `URL ${rule.Url} is not a prefix of the path ${bare} (query excluded, case-sensitive)`,
+        normalized
+          ? `URL ${rule.Url}${key !== rule.Url ? ` (decoded ${JSON.stringify(showBytes(key!))})` : ''} is not a prefix of the normalised path ${showBytes(subject)} (case-sensitive)`
+          : `URL ${rule.Url} is not a prefix of the path ${subject} (query excluded, case-sensitive)`,
       );
     // It matches on its own but lost.
     if (rule.Domain !== undefined && block && block.domain !== rule.Domain.toLowerCase()) {
@@ -261,6 +310,52 @@ function explainRules(
   if (winner) steps.push(`rule ${winner.RuleName} (${winner.RuleId}) matches: ${matchedReason(winner)}`);
   else if (rules.length > 0) steps.push(`none of the ${rules.length} rules matches`);
   return verdicts;
+}
+
+interface Seen {
+  /** The host and path the rules see (null: 400). */
+  readonly host: string | null;
+  readonly path: string | null;
+  readonly steps: string[];
+  /** URL matching raw: what Tengine would see instead, when it differs. */
+  readonly rawNote?: string;
+  /** Why nginx answers 400 (null when it does not). */
+  readonly error: string | null;
+}
+
+/** What the matcher's URL matching turns the request's Host and target into, with the steps. */
+function normalization(matcher: RuleMatcher, rawHost: string, path: string): Seen {
+  if (matcher.urlMatching === 'raw') {
+    const bare = matcher.subject(path)!;
+    const host = matcher.hostKey(rawHost);
+    const tengine = explainUri(path).normalized;
+    const rawNote =
+      tengine === bare
+        ? undefined
+        : `URL matching raw: rules compare the path ${bare} byte for byte (Tengine would ${tengine === null ? 'answer 400' : `see ${showBytes(tengine)}`})`;
+    return { host, path: bare, steps: [], error: null, ...(rawNote ? { rawNote } : {}) };
+  }
+  const uri = explainUri(path);
+  const steps = uri.steps.map((s) => `path: ${s}`);
+  if (uri.error !== null)
+    return {
+      host: matcher.hostKey(rawHost),
+      path: null,
+      steps,
+      error: `the path ${JSON.stringify(path)} is invalid: ${uri.error} (ngx_http_parse_complex_uri)`,
+    };
+  const h = rawHost === '' ? { host: '', step: null, error: null } : explainHost(rawHost);
+  if (h.step !== null) steps.push(h.step);
+  const shown = showBytes(uri.normalized!);
+  return {
+    host: h.host,
+    path: shown,
+    steps,
+    error:
+      h.error === null
+        ? null
+        : `the Host ${JSON.stringify(rawHost)} is invalid: ${h.error} (ngx_http_validate_host)`,
+  };
 }
 
 function domainMatches(domain: string, host: string): boolean {

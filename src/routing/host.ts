@@ -72,6 +72,15 @@ export function validateHost(host: string): string | null {
   return lower ? h.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : h;
 }
 
+/** A `/`, a control character, a space or DEL. */
+function hasForbidden(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === SLASH || c <= 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
@@ -107,4 +116,42 @@ export function normalizeHost(host: string): string {
 export function pathEnd(path: string): number {
   const q = path.indexOf('?');
   return q < 0 ? path.length : q;
+}
+
+export interface HostExplanation {
+  /** `validateHost`'s answer (null: 400). */
+  readonly host: string | null;
+  /** What changed, as one sentence, or null when the value was already normal. */
+  readonly step: string | null;
+  /** Why nginx answers 400, or null. */
+  readonly error: string | null;
+}
+
+/** `validateHost` with the reason, for `slbsim route` (slow). */
+export function explainHost(raw: string): HostExplanation {
+  const host = validateHost(raw);
+  if (host === null) {
+    const v = raw.replace(/^[ \t]+|[ \t]+$/g, '');
+    const error = v.includes('..')
+      ? 'two dots in a row (an empty label)'
+      : hasForbidden(v)
+        ? 'it holds a "/", a control character, a space or DEL'
+        : 'nothing is left once the port and a trailing dot are removed';
+    return { host, step: null, error };
+  }
+  if (host === raw) return { host, step: null, error: null };
+  const what: string[] = [];
+  const bare = raw.replace(/^[ \t]+|[ \t]+$/g, '');
+  if (bare !== raw) what.push('blanks around it removed');
+  if (/[A-Z]/.test(bare)) what.push('lowercased');
+  const removed = bare.slice(host.length);
+  if (removed === '.') what.push('trailing dot removed');
+  else if (removed.startsWith('.'))
+    what.push(`trailing dot and port ${JSON.stringify(removed.slice(1))} removed`);
+  else if (removed !== '') what.push(`port ${JSON.stringify(removed)} removed`);
+  return {
+    host,
+    step: `Host ${JSON.stringify(raw)} → ${JSON.stringify(host)} (${what.join(', ')}; ngx_http_validate_host)`,
+    error: null,
+  };
 }

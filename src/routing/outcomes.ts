@@ -14,6 +14,12 @@ export const OUTCOME_LISTENER_STOPPED = 2;
 export const OUTCOME_NO_LISTENER = 3;
 /** Sent to a backend that is dead but not yet detected, and not retried (L4; L7 after its tries). */
 export const OUTCOME_BACKEND_ERROR = 4;
+/**
+ * Layer 7: nginx rejects the request before any routing — an invalid URI (`/..` above the root,
+ * a malformed escape, `%00`) or Host (`a..example.com`) — and answers 400 (URL matching
+ * `normalized`). Added after the others (issue 10), so the older codes keep their numbers.
+ */
+export const OUTCOME_BAD_REQUEST = 5;
 
 export const OUTCOME_NAMES = [
   'ok',
@@ -21,6 +27,7 @@ export const OUTCOME_NAMES = [
   'listener-stopped',
   'no-such-listener',
   'backend-error',
+  'bad-request',
 ] as const;
 export type OutcomeName = (typeof OUTCOME_NAMES)[number];
 

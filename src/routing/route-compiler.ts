@@ -21,7 +21,7 @@ import {
   type TopologyState,
 } from '../topology/types.js';
 import type { MatchKind, RouteSource } from './outcomes.js';
-import { matchKindOf, RuleMatcher, type RuleMatching } from './rule-matcher.js';
+import { matchKindOf, RuleMatcher, type RuleMatching, type UrlMatching } from './rule-matcher.js';
 
 export type L4Order = 'kernel' | 'api';
 
@@ -29,6 +29,8 @@ export interface CompileOptions {
   readonly ruleMatching: RuleMatching;
   /** Scheduling order of layer-4 groups: IPVS list order (newest first) or the API's order. */
   readonly l4Order: L4Order;
+  /** How rules compare targets and hosts (default `normalized`: as Tengine, issue 10). */
+  readonly urlMatching?: UrlMatching;
 }
 
 export const DEFAULT_COMPILE_OPTIONS: CompileOptions = { ruleMatching: 'domain-first', l4Order: 'kernel' };
@@ -211,7 +213,7 @@ function compileListener(
     port: listener.ListenerPort,
     layer,
     running: listener.Status === 'running',
-    matcher: layer === 7 ? new RuleMatcher(listener.Rules, options.ruleMatching) : null,
+    matcher: layer === 7 ? new RuleMatcher(listener.Rules, options.ruleMatching, options.urlMatching) : null,
     ruleScopes,
     groupScope,
     masterSlaveScope,

@@ -374,6 +374,7 @@ class Compiler {
         s.cluster === undefined ? { nodes: 1, workers: 1 } : this.cluster(s.cluster, [...at, 'cluster']),
       clusterByListener,
       ruleMatching: s.ruleMatching ?? 'domain-first',
+      urlMatching: s.urlMatching ?? 'normalized',
       l4Order: s.l4Order ?? 'kernel',
     };
     if (s.until !== undefined) out.until = us(s.until);

@@ -165,6 +165,12 @@ export interface SimulationOptions {
    */
   readonly ruleMatching: 'domain-first' | 'url-also';
   /**
+   * What URL and domain rules compare: `normalized` (default) the URI and Host as Tengine
+   * normalises them (nginx `ngx_http_parse_complex_uri`, `ngx_http_validate_host`; a request nginx
+   * rejects gets `bad-request`, 400); `raw` the raw path byte-wise. docs/MODEL.md.
+   */
+  readonly urlMatching: 'normalized' | 'raw';
+  /**
    * Scheduling order of layer-4 groups: `kernel` (default) = IPVS list order, newest entry first;
    * `api` = the order the API lists the entries.
    */

@@ -547,6 +547,13 @@ const Simulation = obj(
           'domain-first (default): a matched domain uses only its rules; url-also: URL-only rules compete too.',
       })
       .optional(),
+    urlMatching: z
+      .enum(['normalized', 'raw'])
+      .meta({
+        description:
+          'normalized (default): rules see the URI and Host as Tengine normalises them (percent-decoded, dot segments resolved; invalid → 400); raw: byte-wise on the raw path.',
+      })
+      .optional(),
     l4Order: z
       .enum(['kernel', 'api'])
       .meta({ description: 'Layer-4 scheduling order: kernel (IPVS, newest first; default) or api.' })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Balancer, RouteResult } from '../../src/routing/balancer.js';
 import {
+  OUTCOME_BAD_REQUEST,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NO_BACKEND,
   OUTCOME_NO_LISTENER,
@@ -57,6 +58,27 @@ describe('Balancer (layer 7)', () => {
     expect(routeMany(new Balancer(state, EXACT), 'x', '/', 1)).toEqual([
       `outcome:${OUTCOME_LISTENER_STOPPED}`,
     ]);
+  });
+  it('given URL matching normalized, when nginx would reject the target or Host, then 400 before routing (no scope)', () => {
+    const b = new Balancer(webTopology(), EXACT);
+    const out = new RouteResult();
+    const l = b.listenerOf('lb-1:http:80');
+    for (const [host, path] of [
+      ['api.example.com', '/v1/../..'],
+      ['api.example.com', '/v1%zz'],
+      ['api..example.com', '/v1'],
+    ]) {
+      b.resolve(l, host, path, out);
+      expect([out.outcome, out.scope]).toEqual([OUTCOME_BAD_REQUEST, -1]);
+    }
+    // Decoded and resolved, the rule /v1 of api.example.com matches as nginx's location would.
+    expect(routeMany(b, 'api.example.com', '/x/../%76%31/items', 1)).toEqual(['i-a:9000']);
+  });
+  it('given URL matching raw, then the same targets are routed byte for byte', () => {
+    const b = new Balancer(webTopology(), { ...EXACT, urlMatching: 'raw' });
+    expect(routeMany(b, 'api.example.com', '/v1/../..', 1)).toEqual(['i-a:9000']);
+    // Not a prefix /v1 byte for byte: the listener's group rsp-web serves ({5,1,1} starts with i-a:8080).
+    expect(routeMany(b, 'api.example.com', '/x/../%76%31/items', 1)).toEqual(['i-a:8080']);
   });
   it('given no such listener, then the request is refused', () => {
     const b = new Balancer(webTopology(), EXACT);

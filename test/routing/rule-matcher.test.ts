@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeHost } from '../../src/routing/host.js';
-import { matchKindOf, RuleMatcher } from '../../src/routing/rule-matcher.js';
+import { MATCH_BAD_REQUEST, matchKindOf, RuleMatcher } from '../../src/routing/rule-matcher.js';
 import type { ForwardingRule } from '../../src/topology/types.js';
 
 function rule(RuleName: string, Domain?: string, Url?: string): ForwardingRule {
@@ -103,5 +104,106 @@ describe('matchKindOf', () => {
     expect(matchKindOf(rule('a', 'a.com', '/x'))).toBe('exact-domain+url');
     expect(matchKindOf(rule('a', '*.a.com', '/x'))).toBe('wildcard-domain+url');
     expect(matchKindOf(rule('a', undefined, '/x'))).toBe('url');
+  });
+});
+
+/** The probes of issue 10 §1: what nginx 1.22 (Tengine's base) matched, held against both modes. */
+describe('RuleMatcher: URL matching normalized (default) and raw (issue 10 §1)', () => {
+  const RULES_10 = [
+    rule('api', undefined, '/api'),
+    rule('api-v2', undefined, '/api/v2'),
+    rule('static', undefined, '/static'),
+    rule('tilde-user', undefined, '/%7Euser'),
+    rule('q', undefined, '/a?b'),
+    rule('hash', undefined, '/h#x'),
+    rule('bad-escape', undefined, '/bad%zz'),
+    rule('www', 'www.example.com'),
+  ];
+  const norm = new RuleMatcher(RULES_10);
+  const raw = new RuleMatcher(RULES_10, 'domain-first', 'raw');
+  const name = (m: RuleMatcher, host: string, path: string): string | null => {
+    const i = m.matchRaw(host, path);
+    return i === MATCH_BAD_REQUEST ? 'bad-request' : i < 0 ? null : m.rules[i].RuleName;
+  };
+
+  it.each([
+    // target, normalized (as nginx), raw (the behaviour before issue 10)
+    ['/api/../x', null, 'api'],
+    ['/static/../api/v2', 'api-v2', 'static'],
+    ['/%61pi/v2', 'api-v2', null],
+    ['/./api', 'api', null],
+    ['//api/v2', 'api-v2', null],
+    ['/api%2Fv2/x', 'api-v2', 'api'],
+    ['/%7Euser/x', 'tilde-user', 'tilde-user'],
+    ['/~user/x', 'tilde-user', null],
+    ['/%257Euser', null, null],
+    ['/a%3Fb', 'q', null],
+    ['/a?b', null, null],
+    ['/h%23x', 'hash', null],
+    ['/h#x', null, 'hash'],
+    ['/bad%zz', 'bad-request', 'bad-escape'],
+    ['/bad%25zz', null, null],
+    ['/..', 'bad-request', null],
+    ['/api/../../x', 'bad-request', 'api'],
+    ['/api%00', 'bad-request', 'api'],
+    ['/api/v2?x=/..', 'api-v2', 'api-v2'],
+  ])('given the target %j, then normalized matches %j and raw %j', (target, normalized, rawName) => {
+    expect(name(norm, 'cdn.test', target)).toBe(normalized);
+    expect(name(raw, 'cdn.test', target)).toBe(rawName);
+  });
+
+  it.each([
+    ['WWW.Example.COM', 'www', 'www'],
+    ['www.example.com.', 'www', 'www'],
+    ['www.example.com.:8080', 'www', 'www'],
+    ['www..example.com', 'bad-request', null],
+    ['www.example.com..', 'bad-request', null],
+    ['.', 'bad-request', null],
+    [':80', 'bad-request', null],
+    ['a/b', 'bad-request', null],
+    ['', null, null],
+  ])('given Host %j on /, then normalized gives %j and raw %j', (host, normalized, rawName) => {
+    expect(name(norm, host, '/')).toBe(normalized);
+    expect(name(raw, host, '/')).toBe(rawName);
+  });
+
+  it('given an invalid Host, when it is asked again, then the memo still says bad request', () => {
+    expect(norm.matchRaw('x..y', '/api')).toBe(MATCH_BAD_REQUEST);
+    expect(norm.matchRaw('x..y', '/api')).toBe(MATCH_BAD_REQUEST);
+  });
+
+  it('decodes rule URLs for matching and keeps the raw ones in raw mode', () => {
+    expect(norm.urlKeys).toEqual(['/api', '/api/v2', '/static', '/~user', '/a?b', '/h#x', null, null]);
+    expect(raw.urlKeys).toEqual(['/api', '/api/v2', '/static', '/%7Euser', '/a?b', '/h#x', '/bad%zz', null]);
+  });
+
+  it('given url-also, then prefixes compare by their decoded length', () => {
+    const m = new RuleMatcher(
+      [rule('own', 'a.com', '/%61b'), rule('other', undefined, '/abc')],
+      'url-also',
+      'normalized',
+    );
+    expect(name(m, 'a.com', '/ab/x')).toBe('own');
+    expect(name(m, 'a.com', '/abc')).toBe('other');
+    expect(name(m, 'a.com', '/%61%62c')).toBe('other');
+  });
+
+  it('agrees with raw matching on targets that are already normal (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('cdn.test', 'www.example.com', 'WWW.example.com:80'),
+        fc.stringMatching(/^\/[a-z2~/]{0,12}(\?[a-z/.]{0,4})?$/),
+        (host, target) => {
+          fc.pre(!/\/\/|\/\./.test(target.split('?')[0]));
+          expect(name(norm, host, target)).toBe(name(raw, host, target));
+        },
+      ),
+    );
+  });
+
+  it('match (a normalised host) gives what matchRaw gives', () => {
+    expect(norm.match('cdn.test', '/static/../api/v2')).toBe(1);
+    expect(norm.match('cdn.test', '/..')).toBe(MATCH_BAD_REQUEST);
+    expect(raw.match('cdn.test', '/static/../api/v2')).toBe(2);
   });
 });

@@ -284,6 +284,7 @@ describe('loadScenario: files', () => {
       cluster: { nodes: 1, workers: 1 },
       clusterByListener: {},
       ruleMatching: 'domain-first',
+      urlMatching: 'normalized',
       l4Order: 'kernel',
     });
   });
@@ -402,6 +403,7 @@ describe('loadScenario: the loaded form', () => {
       cluster: { nodes: 4, workers: 8 },
       clusterByListener: { 'lb-1:udp:53': { nodes: 2, workers: 1 } },
       ruleMatching: 'domain-first',
+      urlMatching: 'normalized',
       l4Order: 'kernel',
       until: 120_000_000,
     });

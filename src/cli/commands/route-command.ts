@@ -6,7 +6,7 @@ import { parseDuration } from '../../util/duration.js';
 import { ipToNumber } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
-import { loadChecked } from '../run-pipeline.js';
+import { loadChecked, withUrlMatching } from '../run-pipeline.js';
 
 interface RouteOptions {
   listener: string;
@@ -16,6 +16,7 @@ interface RouteOptions {
   cookie: string[];
   at: string;
   seed?: string;
+  urlMatching?: string;
   json?: boolean;
 }
 
@@ -37,6 +38,10 @@ export function register(program: Command): void {
     .option('--cookie <k=v>', 'a cookie the client sends (repeatable)', collect, [])
     .option('--at <time>', 'simulated time: 30s, 500ms, 2m', '0')
     .option('--seed <seed>', "override the scenario's seed")
+    .option(
+      '--url-matching <mode>',
+      "override the scenario's simulation.urlMatching: normalized (as Tengine) or raw",
+    )
     .option('--json', 'print the decision object as JSON')
     .addHelpText(
       'after',
@@ -45,7 +50,9 @@ Examples:
   $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host api.example.com --path /v1/items
   $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host www.example.com --json
   $ slbsim route scenarios/backend-failure.yaml --listener lb-fail:http:80 --host shop.example.com --at 20s
-  $ slbsim route scenarios/sticky-few-clients.yaml --listener lb-sticky:http:80 --cookie SERVERID=<value>`,
+  $ slbsim route scenarios/sticky-few-clients.yaml --listener lb-sticky:http:80 --cookie SERVERID=<value>
+  $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host API.example.com --path '/x/../%761/items'
+  $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --path '/../etc'   # 400, as Tengine`,
     )
     .action(action(routeAction));
 }
@@ -73,7 +80,7 @@ function routeAction(file: string, opts: RouteOptions): number {
     if (eq <= 0) throw new UserError([`--cookie: expected name=value, got "${c}"`]);
     cookies[c.slice(0, eq)] = c.slice(eq + 1);
   }
-  const scenario = loadChecked(file, { seed: opts.seed });
+  const scenario = withUrlMatching(loadChecked(file, { seed: opts.seed }), opts.urlMatching);
   const world = worldAt(scenario, at, opts.seed);
   const known = world.balancer.topology.listeners.has(opts.listener);
   const decision = explain(world.balancer, world.health, {
@@ -106,6 +113,13 @@ function renderDecision(d: Decision, seed: string, at: string, color: boolean): 
     c.bold(`${d.listener}  Host: ${d.host || '(none)'}  Path: ${d.path}`) +
       c.dim(`  (seed ${seed}, at ${at})`),
   );
+  if (d.normalization.length > 0 || d.normalizedPath === null || d.normalizedHost === null) {
+    lines.push('', c.bold(`Normalization (URL matching ${d.urlMatching}, as Tengine)`));
+    for (const s of d.normalization) lines.push(`  ${s}`);
+    lines.push(
+      `  the rules see: Host ${d.normalizedHost === null ? c.red('invalid (400)') : d.normalizedHost || '(none)'}  Path ${d.normalizedPath === null ? c.red('invalid (400)') : d.normalizedPath}`,
+    );
+  }
   if (d.rulesConsidered.length > 0) {
     lines.push('', c.bold('Rules'));
     for (const r of d.rulesConsidered) {

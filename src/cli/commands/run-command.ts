@@ -14,6 +14,10 @@ export function register(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--seed <seed>', "override the scenario's seed")
     .option('--requests <n>', "override the scenario's request count (a cap on its phases)")
+    .option(
+      '--url-matching <mode>',
+      "override the scenario's simulation.urlMatching: normalized (as Tengine: decoded, dot segments resolved, invalid → 400) or raw",
+    )
     .option('--record <file>', 'write one row per request: .jsonl, .csv or .parquet')
     .option(
       '--journal <file>',

@@ -8,6 +8,7 @@
 import type { JournalDictionary } from '../../journal/dictionary.js';
 import {
   OUTCOME_BACKEND_ERROR,
+  OUTCOME_BAD_REQUEST,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NAMES,
   OUTCOME_NO_BACKEND,
@@ -88,15 +89,21 @@ export function listenerReports(
       else if (d.source === 'default-pool') defaultPool += s.routed;
       else if (d.source === 'master-slave') masterSlave += s.routed;
     }
-    const failures = {
+    const badRequest = outcome(OUTCOME_BAD_REQUEST);
+    const failures: ListenerReport['failures'] = {
       noEligibleBackend: outcome(OUTCOME_NO_BACKEND),
       listenerStopped: outcome(OUTCOME_LISTENER_STOPPED),
       noSuchListener: outcome(OUTCOME_NO_LISTENER),
       backendError: outcome(OUTCOME_BACKEND_ERROR),
-      total: 0,
+      // Listed only when it happened (report-model.ts OUTCOMES_LISTED_WHEN_SEEN).
+      ...(badRequest > 0 ? { badRequest } : {}),
+      total:
+        outcome(OUTCOME_NO_BACKEND) +
+        outcome(OUTCOME_LISTENER_STOPPED) +
+        outcome(OUTCOME_NO_LISTENER) +
+        outcome(OUTCOME_BACKEND_ERROR) +
+        badRequest,
     };
-    failures.total =
-      failures.noEligibleBackend + failures.listenerStopped + failures.noSuchListener + failures.backendError;
     out.push({
       listener: def.key,
       layer: def.layer,

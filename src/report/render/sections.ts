@@ -133,6 +133,7 @@ function listenerBlocks(l: ListenerReport, report: Report): Block[] {
     ['listener stopped', f.listenerStopped],
     ['no such listener', f.noSuchListener],
     ['backend error', f.backendError],
+    ['bad request (400)', f.badRequest ?? 0],
   ];
   // Failure reasons: requests refused at the listener, and failures inside the routes above.
   for (const [label, n] of failures)
