@@ -2,10 +2,11 @@
  * A real nginx that echoes what it would route on: `$host|$uri` for any request, on two ports
  * (`merge_slashes` on, the default, and off). For the differential tests of the URL and Host
  * normalisers; requests are written byte for byte on a raw socket (latin1), so targets nginx
- * rejects can be sent too.
+ * rejects can be sent too (raw-http.ts).
  */
 import net from 'node:net';
 import { NginxProcess } from '../../src/live/nginx-process.js';
+import { rawGet } from './raw-http.js';
 
 export interface Echo {
   readonly status: number;
@@ -48,25 +49,11 @@ ${server(b, false)}
   }
 
   /** `GET <target> HTTP/1.1` with `Host: <host>` (no Host header when null). */
-  get(target: string, host: string | null, merge = true): Promise<Echo> {
-    const port = merge ? this.mergePort : this.noMergePort;
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      const s = net.connect(port, '127.0.0.1', () => {
-        const h = host === null ? '' : `Host: ${host}\r\n`;
-        s.write(Buffer.from(`GET ${target} HTTP/1.1\r\n${h}Connection: close\r\n\r\n`, 'latin1'));
-      });
-      s.on('data', (d: Buffer) => chunks.push(d));
-      s.on('error', reject);
-      s.on('end', () => {
-        const text = Buffer.concat(chunks).toString('latin1');
-        const status = Number(text.split(' ')[1]);
-        if (status !== 200) return resolve({ status, host: null, uri: null });
-        const body = text.slice(text.indexOf('\r\n\r\n') + 4);
-        const bar = body.indexOf('|');
-        resolve({ status, host: body.slice(0, bar), uri: body.slice(bar + 1) });
-      });
-    });
+  async get(target: string, host: string | null, merge = true): Promise<Echo> {
+    const a = await rawGet(merge ? this.mergePort : this.noMergePort, target, host);
+    if (a.status !== 200) return { status: a.status, host: null, uri: null };
+    const bar = a.body.indexOf('|');
+    return { status: a.status, host: a.body.slice(0, bar), uri: a.body.slice(bar + 1) };
   }
 
   stop(): Promise<void> {

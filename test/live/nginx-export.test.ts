@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AddressMap } from '../../src/live/address-map.js';
 import { exportNginx, NginxExportError } from '../../src/live/nginx-export.js';
 import { findNginx, testNginxConfig } from '../../src/live/nginx-process.js';
+import type { RuleInput } from '../../src/topology/events.js';
 import { ev, liveState, SERVE_ALL } from './fixtures.js';
 
 const NGINX = findNginx();
@@ -34,11 +35,11 @@ describe('exportNginx', () => {
     );
     const img = block(config, 'domain *.img.example.com');
     expect(img).toContain('server_name *.img.example.com;');
-    expect(img).toContain('location /thumbs {  # rule thumbs (rule-thumbs)');
+    expect(img).toContain('location ^~ /thumbs {  # rule thumbs (rule-thumbs)');
     expect(img).toContain('location / {  # no rule: listener VServer group rsp-web');
     const fallback = block(config, 'hosts matching no domain rule');
     expect(fallback).toContain('listen 127.0.0.1:20080 default_server;');
-    expect(fallback).toContain('location /static {  # rule static (rule-static) (URL-only)');
+    expect(fallback).toContain('location ^~ /static {  # rule static (rule-static) (URL-only)');
     expect(fallback).not.toContain('/thumbs');
     expect(block(config, 'upstream u3_rsp_web')).toBe(
       [
@@ -98,7 +99,7 @@ describe('exportNginx', () => {
   it('url-also places the URL-only rules in every domain server too', () => {
     const { config } = exportNginx(liveState(), { ruleMatching: 'url-also' });
     expect(block(config, 'domain api.example.com')).toContain(
-      'location /static {  # rule static (rule-static) (URL-only, url-also)',
+      'location ^~ /static {  # rule static (rule-static) (URL-only, url-also)',
     );
   });
 
@@ -125,6 +126,74 @@ describe('exportNginx', () => {
       'location / {  # no rule: default pool :80',
     );
     expect(config).toContain('server 10.0.0.12:80 weight=1 max_fails=0;  # i-b:80 Weight 1');
+  });
+
+  describe('URL matching (issue 10 §1)', () => {
+    const rules = (RuleList: RuleInput[]) =>
+      liveState({}, [
+        ev('CreateRules', {
+          LoadBalancerId: 'lb-live',
+          ListenerPort: 80,
+          ListenerProtocol: 'http',
+          RuleList,
+        }),
+      ]);
+    const r = (RuleName: string, Url: string, Domain?: string) => ({
+      RuleId: `rule-${RuleName}`,
+      RuleName,
+      Url,
+      ...(Domain ? { Domain } : {}),
+      VServerGroupId: 'rsp-api',
+    });
+
+    it('writes rule URLs as ^~ prefixes, decoded as the model matches them, with merge_slashes on', () => {
+      const { config } = exportNginx(rules([r('tilde', '/%7Euser'), r('q', '/a%3Fb'), r('sp', '/a%20b')]));
+      const fallback = block(config, 'hosts matching no domain rule');
+      expect(fallback).toContain('location ^~ /~user {  # rule tilde (rule-tilde) (URL-only)');
+      expect(fallback).toContain('location ^~ /a?b {  # rule q (rule-q) (URL-only)');
+      expect(fallback).toContain('location ^~ "/a b" {  # rule sp (rule-sp) (URL-only)');
+      expect(config).toContain("merge_slashes on;  # Tengine's default; the model merges too");
+    });
+
+    it('given a URL ending in /, then an exact location sends the URI without it where the model does (no 301)', () => {
+      const { config } = exportNginx(
+        rules([r('docs', '/docs/'), r('d', '/do'), r('own', '/v1/', 'shop.example.com')]),
+      );
+      const fallback = block(config, 'hosts matching no domain rule');
+      expect(fallback).toContain('location ^~ /docs/ {  # rule docs (rule-docs) (URL-only)');
+      expect(fallback).toContain(
+        "location = /docs {  # rule d (rule-d) (URL-only) (exact /docs: no 301 to /docs/, as CLB's prefix /docs/ does not match /docs)",
+      );
+      expect(block(config, 'domain shop.example.com')).toContain(
+        'location = /v1 {  # no rule: listener VServer group rsp-web (exact /v1: no 301 to /v1/',
+      );
+    });
+
+    it('given a URL with a malformed escape, then it matches nothing: left out, with a note', () => {
+      const out = exportNginx(rules([r('bad', '/bad%zz')]));
+      expect(out.config).not.toContain('/bad%zz {');
+      expect(out.notes).toContain(
+        'lb-live:http:80: rule bad (rule-bad) URL /bad%zz has a malformed escape or %00: it matches no valid request, not exported',
+      );
+    });
+
+    it('given URL matching raw, then URLs are written as they are and the file says nginx cannot do it', () => {
+      const out = exportNginx(rules([r('tilde', '/%7Euser')]), { urlMatching: 'raw' });
+      expect(out.config).toContain('location ^~ /%7Euser {');
+      expect(out.config).toContain('merge_slashes off;');
+      expect(out.notes.some((n) => n.startsWith('urlMatching raw is not expressible'))).toBe(true);
+    });
+
+    it.skipIf(!NGINX)('passes `nginx -t` with decoded, quoted and exact locations', () => {
+      const state = rules([
+        r('tilde', '/%7Euser'),
+        r('q', '/a%3Fb'),
+        r('sp', '/a%20b#x'),
+        r('docs', '/docs/'),
+      ]);
+      const t = testNginxConfig(NGINX!, exportNginx(state, { backends: mapAll() }).config);
+      expect(t.ok, t.output).toBe(true);
+    });
   });
 
   it.skipIf(!NGINX)('passes `nginx -t`', () => {

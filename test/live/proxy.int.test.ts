@@ -10,10 +10,12 @@ import { cookieValue, ListenerProxy, PortInUseError } from '../../src/live/proxy
 import { Balancer, RouteResult } from '../../src/routing/balancer.js';
 import {
   OUTCOME_BACKEND_ERROR,
+  OUTCOME_BAD_REQUEST,
   OUTCOME_LISTENER_STOPPED,
   OUTCOME_NO_BACKEND,
   OUTCOME_OK,
 } from '../../src/routing/outcomes.js';
+import { rawGet } from '../helpers/raw-http.js';
 import { ev, liveState } from './fixtures.js';
 import { request, sequence, until, type World, world } from './harness.js';
 
@@ -62,6 +64,29 @@ describe('listener proxy', () => {
     expect((await request(w.url, 'a.img.example.com', '/other')).backend).toMatch(/:8080$/);
     expect((await request(w.url, 'other.test', '/static/app.js')).backend).toMatch(/:7070$/);
     expect((await request(w.url, 'img.example.com', '/thumbs')).backend).toMatch(/:8080$/);
+  });
+
+  it('given a target or Host Tengine rejects, then it answers 400, closes the connection and journals bad-request (issue 10)', async () => {
+    w = await world(liveState());
+    const port = Number(new URL(w.url).port);
+    const above = await rawGet(port, '/v1/../../x', 'api.example.com');
+    expect([above.status, above.headers.connection, above.headers['x-backend']]).toEqual([
+      400,
+      'close',
+      undefined,
+    ]);
+    expect((await rawGet(port, '/', 'api..example.com')).status).toBe(400);
+    // Normalised as nginx does, the dot segment and the escape reach the api.example.com rule.
+    expect((await rawGet(port, '/x/../%76%31/items', 'api.example.com')).headers['x-backend']).toMatch(
+      /:9090$/,
+    );
+    w.journal.flush();
+    expect(w.rows.routed.map((r) => [r.outcome, r.scope, r.backend, r.attempts])).toEqual([
+      [OUTCOME_BAD_REQUEST, -1, -1, 0],
+      [OUTCOME_BAD_REQUEST, -1, -1, 0],
+      [OUTCOME_OK, w.rows.routed[2].scope, w.rows.routed[2].backend, 1],
+    ]);
+    expect([w.stats.badRequest, w.stats.ok, w.fleet.served.reduce((a, b) => a + b, 0)]).toEqual([2, 1, 1]);
   });
 
   it('journals each request: an OK row with attempts 1 awaiting its completion row', async () => {

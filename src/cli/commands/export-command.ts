@@ -92,6 +92,7 @@ function exportNginxCommand(file: string, opts: ExportNginxOptions): number {
       backends,
       listenPortOffset: offset,
       ruleMatching: scenario.simulation.ruleMatching,
+      urlMatching: scenario.simulation.urlMatching,
       source: `${file}${opts.at === undefined ? '' : ` at ${opts.at}`}, seed ${scenario.seed}`,
     });
   } catch (err) {
