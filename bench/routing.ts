@@ -9,12 +9,18 @@
  * the routing owner may reshape it.
  */
 import { Balancer, RouteResult } from '../src/routing/balancer.js';
+import type { UrlMatching } from '../src/routing/rule-matcher.js';
 import { fold } from '../src/topology/apply.js';
 import type { TopologyEvent } from '../src/topology/events.js';
 import { NginxSwrrLoop } from './schedulers.js';
 import type { BenchSection, Harness } from './selectors.js';
 
-function routingWorld() {
+/**
+ * `urlMatching` as the scenario option; `dotted` sends every path with a dot segment and an
+ * escape first (`/x/..` + the path with its first letter as `%XX`), so each one takes the
+ * normaliser's slow path instead of the allocation-free fast one.
+ */
+function routingWorld(urlMatching: UrlMatching = 'normalized', dotted = false) {
   // One HTTP listener with 40 rules (CLB's per-listener limit) over 4 groups of 10 backends.
   const events: TopologyEvent[] = [];
   for (let i = 0; i < 40; i++) {
@@ -83,6 +89,7 @@ function routingWorld() {
     cluster: { nodes: 1, workers: 1 },
     ruleMatching: 'domain-first',
     l4Order: 'kernel',
+    urlMatching,
   });
   // A request mix touching every kind of rule and the fallback.
   const requests: Array<[string, string]> = [];
@@ -95,14 +102,16 @@ function routingWorld() {
   requests.push(['unknown.example.org', '/']);
   // Flat, non-internalised strings, as an HTTP parser or a YAML loader hands them over.
   const hosts: string[] = JSON.parse(JSON.stringify(requests.map((r) => r[0])));
-  const paths: string[] = JSON.parse(JSON.stringify(requests.map((r) => r[1])));
+  const dot = (p: string) =>
+    p.length < 2 ? `/x/..${p}` : `/x/..${p.slice(0, 1)}%${p.charCodeAt(1).toString(16)}${p.slice(2)}`;
+  const paths: string[] = JSON.parse(JSON.stringify(requests.map((r) => (dotted ? dot(r[1]) : r[1]))));
   return { balancer, rules, hosts, paths };
 }
 
 export function routingSection(h: Harness): BenchSection {
   const cases = new Map<string, () => number>();
-  cases.set('route:40', () => {
-    const { balancer, hosts, paths } = routingWorld();
+  const route = (urlMatching: UrlMatching, dotted: boolean) => () => {
+    const { balancer, hosts, paths } = routingWorld(urlMatching, dotted);
     const listener = balancer.listenerOf('lb-1:http:80');
     const out = new RouteResult();
     return h.measure((k) => {
@@ -116,7 +125,10 @@ export function routingSection(h: Harness): BenchSection {
       }
       return acc;
     });
-  });
+  };
+  cases.set('route:40', route('normalized', false));
+  cases.set('route-raw:40', route('raw', false));
+  cases.set('route-dotted:40', route('normalized', true));
 
   cases.set('route-peer:40', () => {
     const { rules, hosts, paths } = routingWorld();
@@ -172,6 +184,14 @@ export function routingSection(h: Harness): BenchSection {
         peer: 'route-peer:40',
         peerName: 'linear rule scan + O(n) loop',
         goal: { minOpsPerSec: 10e6 },
+      },
+      {
+        what: 'the same, URL matching raw (no normalisation at all)',
+        ours: 'route-raw:40',
+      },
+      {
+        what: 'the same, every target with /x/.. and a %XX (normaliser slow path)',
+        ours: 'route-dotted:40',
       },
     ],
   };

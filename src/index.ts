@@ -34,7 +34,7 @@ export { createReportProjections, reportFromBatches } from './report/report-proj
 // Routing and scheduling.
 export { Balancer, type BalancerObserver, type BalancerOptions, RouteResult } from './routing/balancer.js';
 export { type Decision, type ExplainRequest, explain } from './routing/explain.js';
-export { normalizeHost } from './routing/host.js';
+export { normalizeHost, validateHost } from './routing/host.js';
 export * from './routing/outcomes.js';
 export {
   type CompiledTopology,
@@ -43,7 +43,14 @@ export {
   type ListenerSpec,
   type ScopeSpec,
 } from './routing/route-compiler.js';
-export { matchKindOf, RuleMatcher, type RuleMatching } from './routing/rule-matcher.js';
+export {
+  MATCH_BAD_REQUEST,
+  matchKindOf,
+  RuleMatcher,
+  type RuleMatching,
+  type UrlMatching,
+} from './routing/rule-matcher.js';
+export { explainUri, normalizeUri, normalUriEnd, type UriExplanation } from './routing/uri-normalize.js';
 export { checkScenario } from './scenario/check.js';
 export { stateAt } from './scenario/fold-at.js';
 export { type LoadResult, loadScenario, loadScenarioText } from './scenario/load.js';

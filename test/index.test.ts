@@ -18,6 +18,10 @@ describe('the library surface', () => {
     ]);
     expect(slbsim.describeState(state).LoadBalancers).toHaveLength(1);
   });
+  it('exposes the URL and Host normalisation', () => {
+    expect(slbsim.normalizeUri('/static/../%61pi')).toBe('/api');
+    expect(slbsim.validateHost('API.example.com.:80')).toBe('api.example.com');
+  });
   it('exposes the schedulers', () => {
     const s = slbsim.createScheduler({ name: 'wrr', layer: 7 });
     s.update({ keys: ['a', 'b', 'c'], weights: [5, 1, 1], eligible: [1, 1, 1] });

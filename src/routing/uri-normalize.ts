@@ -42,17 +42,45 @@ const QUESTION = 63;
 export function normalUriEnd(target: string): number {
   const n = target.length;
   if (n === 0 || target.charCodeAt(0) !== SLASH) return URI_INVALID;
-  let prev = SLASH;
+  const kind = KIND;
+  let afterSlash = true;
   for (let i = 1; i < n; i++) {
     const c = target.charCodeAt(i);
-    if (c <= 0x20 || c === 0x7f) return URI_INVALID;
-    if (c === QUESTION) return queryValid(target, i + 1) ? i : URI_INVALID;
-    if (c === PERCENT || c === HASH || c > 0xff) return URI_COMPLEX;
-    if (prev === SLASH && (c === SLASH || c === DOT)) return URI_COMPLEX;
-    prev = c;
+    if (c > 0xff) return URI_COMPLEX;
+    const k = kind[c];
+    if (k === K_PLAIN) {
+      afterSlash = false;
+      continue;
+    }
+    if (k === K_SLASH || k === K_DOT) {
+      if (afterSlash) return URI_COMPLEX;
+      afterSlash = k === K_SLASH;
+      continue;
+    }
+    if (k === K_QUERY) return queryValid(target, i + 1) ? i : URI_INVALID;
+    return k === K_INVALID ? URI_INVALID : URI_COMPLEX;
   }
   return n;
 }
+
+const K_PLAIN = 0;
+const K_INVALID = 1;
+const K_QUERY = 2;
+const K_ESCAPE = 3;
+const K_SLASH = 4;
+const K_DOT = 5;
+/** What each byte means to the fast path: control, space, DEL invalid; `?`; `%` and `#`; `/`; `.`. */
+const KIND = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c <= 0x20; c++) t[c] = K_INVALID;
+  t[0x7f] = K_INVALID;
+  t[QUESTION] = K_QUERY;
+  t[PERCENT] = K_ESCAPE;
+  t[HASH] = K_ESCAPE;
+  t[SLASH] = K_SLASH;
+  t[DOT] = K_DOT;
+  return t;
+})();
 
 /** No control character, space or DEL in the rest of the target (the request-line parser's check). */
 function queryValid(target: string, from: number): boolean {
