@@ -7,6 +7,7 @@ import { ipToNumber } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
 import { loadChecked } from '../run-pipeline.js';
+import { withChangeFile } from './plan-command.js';
 
 interface RouteOptions {
   listener: string;
@@ -17,6 +18,7 @@ interface RouteOptions {
   at: string;
   seed?: string;
   json?: boolean;
+  change?: string;
 }
 
 /** `slbsim route` — explain one routing decision step by step. */
@@ -38,6 +40,7 @@ export function register(program: Command): void {
     .option('--at <time>', 'simulated time: 30s, 500ms, 2m', '0')
     .option('--seed <seed>', "override the scenario's seed")
     .option('--json', 'print the decision object as JSON')
+    .option('--change <file>', 'apply a change file first (as `slbsim plan` does; rejected: exit 2)')
     .addHelpText(
       'after',
       `
@@ -73,7 +76,7 @@ function routeAction(file: string, opts: RouteOptions): number {
     if (eq <= 0) throw new UserError([`--cookie: expected name=value, got "${c}"`]);
     cookies[c.slice(0, eq)] = c.slice(eq + 1);
   }
-  const scenario = loadChecked(file, { seed: opts.seed });
+  const scenario = withChangeFile(loadChecked(file, { seed: opts.seed }), opts.change);
   const world = worldAt(scenario, at, opts.seed);
   const known = world.balancer.topology.listeners.has(opts.listener);
   const decision = explain(world.balancer, world.health, {
