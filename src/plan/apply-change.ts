@@ -32,7 +32,10 @@ function diagnosticKey(d: Diagnostic): string {
 export function changeRejections(scenario: Scenario, change: Change): Diagnostic[] {
   const before = new Set(stateAt(scenario).diagnostics.map(diagnosticKey));
   return sortDiagnostics(
-    stateAt(withChange(scenario, change)).diagnostics.filter((d) => !before.has(diagnosticKey(d))),
+    stateAt(withChange(scenario, change))
+      .diagnostics.filter((d) => !before.has(diagnosticKey(d)))
+      // An event of the scenario that only the change makes fail says so.
+      .map((d) => (d.file === change.file ? d : { ...d, message: `${d.message} (with the change)` })),
   );
 }
 

@@ -79,7 +79,7 @@ export interface PlanGroup {
   readonly requests: BeforeAfter<number>;
   readonly served: BeforeAfter<number>;
   readonly noEligibleBackend: BeforeAfter<number>;
-  /** Requests that left the scope or its backend (`out`), arrived from elsewhere (`in`); `fraction` = out / requests.before. */
+  /** Moving requests the scope had before (`out`) and has after (`in`); `fraction` = out / requests.before. */
   readonly moved: { readonly out: number; readonly in: number; readonly fraction: number | null };
   /**
    * The least fraction of the scope's traffic that has to move for its shares to change as they

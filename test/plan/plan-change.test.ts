@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as slbsim from '../../src/index.js';
 import { planChange } from '../../src/plan/plan-change.js';
 import type { PlanGroup, PlanReport } from '../../src/plan/plan-model.js';
 import { renderPlan } from '../../src/plan/plan-render.js';
@@ -321,7 +322,7 @@ describe('planChange on the fixture', () => {
     expect(r.ok ? [] : formatted(r.diagnostics)).toEqual([
       'change.yaml:4:88: InvalidWeight.Malformed SetVServerGroupAttribute rejected: BackendServers[0].Weight must be between 0 and 100, got 101.',
       'change.yaml:7:29: InvalidParameter DeleteVServerGroup at 1s rejected: The specified VServerGroupId rsp-z does not exist.',
-      'fixture.yaml:34:67: BackendServer.NotFound SetVServerGroupAttribute at 500ms rejected: BackendServers[0]: i-3:80 is not in VServer group rsp-b.',
+      'fixture.yaml:34:67: BackendServer.NotFound SetVServerGroupAttribute at 500ms rejected: BackendServers[0]: i-3:80 is not in VServer group rsp-b. (with the change)',
     ]);
   });
 
@@ -372,6 +373,20 @@ describe('planChange on the fixture', () => {
         },
       ),
       { numRuns: 25, seed: 20240601 },
+    );
+  });
+});
+
+describe('the library surface', () => {
+  it('plans a change through the package entry', () => {
+    const scenario = slbsim.loadScenario('scenarios/tcp-consistent-hash.yaml');
+    const change = slbsim.loadChange('scenarios/changes/tcp-consistent-hash-remove.yaml');
+    if (!scenario.ok || !change.ok) throw new Error('examples must load');
+    expect(slbsim.changeRejections(scenario.scenario, change.change)).toEqual([]);
+    const r = slbsim.planChange(scenario.scenario, change.change);
+    expect(r.ok && [r.plan.schema, r.plan.moved.count]).toEqual([slbsim.PLAN_SCHEMA, 1022]);
+    expect(r.ok && slbsim.renderPlan(r.plan, 'md').startsWith('# slbsim plan: tcp-consistent-hash')).toBe(
+      true,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { register as plan } from '../../../src/cli/commands/plan-command.js';
 import { lines, runCommand, tempFile } from '../../scenario/helpers.js';
@@ -150,5 +151,15 @@ describe('slbsim plan', () => {
     expect(r.stdout).toContain(
       '$ slbsim plan scenarios/seed-case.yaml --change scenarios/changes/seed-case-weights.yaml',
     );
+  });
+  it('prints what the README tour shows', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const command =
+      '$ npx slbsim plan scenarios/tcp-consistent-hash.yaml --change scenarios/changes/tcp-consistent-hash-remove.yaml --max-moved 0.3\n';
+    const at = readme.indexOf(command);
+    expect(at).toBeGreaterThan(0);
+    const shown = readme.slice(at + command.length, readme.indexOf('```', at));
+    const r = await runCommand(plan, ['plan', ...CACHE, '--max-moved', '0.3']);
+    expect(r.stdout).toBe(shown);
   });
 });
