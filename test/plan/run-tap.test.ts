@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JournalBatch } from '../../src/journal/journal-batch.js';
+import { type ControlEntry, ROW_CONTROL, ROW_ROUTED } from '../../src/journal/journal-rows.js';
 import { AFFINITY_IP, AFTER, PlanKeys } from '../../src/plan/plan-keys.js';
 import { RowQueue, RunTap } from '../../src/plan/run-tap.js';
 import { OUTCOME_OK } from '../../src/routing/outcomes.js';
@@ -34,10 +35,16 @@ describe('RunTap', () => {
     keys.listener('lb-0:tcp:1', 0, 0);
     keys.backend('i-0:1', 0, 0);
     const tap = new RunTap(keys, AFTER, 10);
+    // Rows written straight into the batch's columns (the journal's contract), not through a writer.
     const b = new JournalBatch(16);
-    b.pushControl({ type: 'ListenerDefined', t: 0, listener: 0, key: 'lb-1:tcp:80', layer: 4 });
-    b.pushControl({ type: 'BackendDefined', t: 0, backend: 0, ServerId: 'i-1', Port: 80 });
-    b.pushControl({
+    const control = (e: ControlEntry) => {
+      b.kind[b.n] = ROW_CONTROL;
+      b.t[b.n] = e.t;
+      b.control[b.n++] = e;
+    };
+    control({ type: 'ListenerDefined', t: 0, listener: 0, key: 'lb-1:tcp:80', layer: 4 });
+    control({ type: 'BackendDefined', t: 0, backend: 0, ServerId: 'i-1', Port: 80 });
+    control({
       type: 'ScopeDefined',
       t: 0,
       scope: 0,
@@ -52,7 +59,7 @@ describe('RunTap', () => {
       sticky: 'off',
     });
     const members = (Weight: number) => [{ backend: 0, Weight, eligible: true }];
-    b.pushControl({
+    control({
       type: 'EpochStarted',
       t: 0,
       scope: 0,
@@ -61,7 +68,7 @@ describe('RunTap', () => {
       cycleLength: 0,
       cause: 'start',
     });
-    b.pushControl({
+    control({
       type: 'EpochStarted',
       t: 10,
       scope: 0,
@@ -70,7 +77,7 @@ describe('RunTap', () => {
       cycleLength: 0,
       cause: 'x',
     });
-    b.pushControl({
+    control({
       type: 'EpochStarted',
       t: 11,
       scope: 0,
@@ -79,7 +86,12 @@ describe('RunTap', () => {
       cycleLength: 0,
       cause: 'y',
     });
-    b.pushRouted(12, 0, 0, 2, 0x0a000001, 40000, 0, 0, 0, 0, OUTCOME_OK, 1, 0);
+    const i = b.n++;
+    b.kind[i] = ROW_ROUTED;
+    [b.t[i], b.id[i], b.listener[i], b.template[i], b.clientIp[i], b.clientPort[i]] = [
+      12, 0, 0, 2, 0x0a000001, 40000,
+    ];
+    [b.scope[i], b.backend[i], b.outcome[i]] = [0, 0, OUTCOME_OK];
     tap.onBatch(b);
     expect(keys.listeners.map((l) => [l.key, l.order])).toEqual([
       ['lb-0:tcp:1', [0, Number.POSITIVE_INFINITY]],
