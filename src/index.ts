@@ -17,6 +17,21 @@ export {
   replayScenario,
   simulateScenario,
 } from './pipeline/replay.js';
+// Plans: a change replayed before it is made.
+export { changeRejections, changeSpan, withChange } from './plan/apply-change.js';
+export { type Change, type ChangeLoadResult, loadChange, loadChangeText } from './plan/change-file.js';
+export { type PlanOptions, type PlanResult, planChange } from './plan/plan-change.js';
+export {
+  PLAN_SCHEMA,
+  type PlanBackend,
+  type PlanClients,
+  type PlanGroup,
+  type PlanListener,
+  type PlanReport,
+  type PlanRouteChange,
+  type PlanRule,
+} from './plan/plan-model.js';
+export { isPlanFormat, PLAN_FORMATS, type PlanFormat, renderPlan } from './plan/plan-render.js';
 export type { RecordRow } from './record/columns.js';
 // Records and reports.
 export { openRecordWriter, recordFormatOf } from './record/open.js';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as compare } from './compare-command.js';
 import { register as exportCmd } from './export-command.js';
 import { register as live } from './live-command.js';
+import { register as plan } from './plan-command.js';
 import { register as probe } from './probe-command.js';
 import { register as report } from './report-command.js';
 import { register as route } from './route-command.js';
@@ -20,6 +21,7 @@ export const COMMANDS: RegisterCommand[] = [
   route,
   sequence,
   run,
+  plan,
   report,
   compare,
   live,

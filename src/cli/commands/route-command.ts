@@ -7,6 +7,7 @@ import { ipToNumber } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
 import { loadChecked, withUrlMatching } from '../run-pipeline.js';
+import { withChangeFile } from './plan-command.js';
 
 interface RouteOptions {
   listener: string;
@@ -18,6 +19,7 @@ interface RouteOptions {
   seed?: string;
   urlMatching?: string;
   json?: boolean;
+  change?: string;
 }
 
 /** `slbsim route` — explain one routing decision step by step. */
@@ -43,6 +45,7 @@ export function register(program: Command): void {
       "override the scenario's simulation.urlMatching: normalized (as Tengine) or raw",
     )
     .option('--json', 'print the decision object as JSON')
+    .option('--change <file>', 'apply a change file first (as `slbsim plan` does; rejected: exit 2)')
     .addHelpText(
       'after',
       `
@@ -80,7 +83,10 @@ function routeAction(file: string, opts: RouteOptions): number {
     if (eq <= 0) throw new UserError([`--cookie: expected name=value, got "${c}"`]);
     cookies[c.slice(0, eq)] = c.slice(eq + 1);
   }
-  const scenario = withUrlMatching(loadChecked(file, { seed: opts.seed }), opts.urlMatching);
+  const scenario = withUrlMatching(
+    withChangeFile(loadChecked(file, { seed: opts.seed }), opts.change),
+    opts.urlMatching,
+  );
   const world = worldAt(scenario, at, opts.seed);
   const known = world.balancer.topology.listeners.has(opts.listener);
   const decision = explain(world.balancer, world.health, {

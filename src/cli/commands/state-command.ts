@@ -7,10 +7,12 @@ import { renderTree } from '../../topology/tree.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import { EXIT_OK, EXIT_USAGE, UserError } from '../../util/user-error.js';
 import { action, diagnosticsError, formatDiagnostic } from '../command-action.js';
+import { withChangeFile } from './plan-command.js';
 
 export interface StateOptions {
   at?: string;
   json?: boolean;
+  change?: string;
 }
 
 export function state(file: string, opts: StateOptions): number {
@@ -21,12 +23,13 @@ export function state(file: string, opts: StateOptions): number {
     ]);
   const loaded = loadScenario(file);
   if (!loaded.ok) throw diagnosticsError(loaded.diagnostics);
-  const result = stateAt(loaded.scenario, at);
+  const scenario = withChangeFile(loaded.scenario, opts.change);
+  const result = stateAt(scenario, at);
   if (opts.json) process.stdout.write(`${JSON.stringify(describeState(result.state), null, 2)}\n`);
   else {
     const later = result.later > 0 ? ` (${result.later} later: use --at)` : '';
     process.stdout.write(
-      `# ${loaded.scenario.name} at ${formatDuration(at)}: ${result.folded} of ${loaded.scenario.events.length} events${later}\n`,
+      `# ${loaded.scenario.name}${opts.change ? ` with ${opts.change}` : ''} at ${formatDuration(at)}: ${result.folded} of ${scenario.events.length} events${later}\n`,
     );
     process.stdout.write(renderTree(result.state));
   }
@@ -50,6 +53,7 @@ export function register(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--at <time>', 'scenario time: 0, 500ms, 30s, 2m, … (a bare number is seconds)')
     .option('--json', 'print the Describe-shaped JSON instead of the tree')
+    .option('--change <file>', 'apply a change file first (as `slbsim plan` does; rejected: exit 2)')
     .addHelpText(
       'after',
       `
@@ -59,6 +63,7 @@ shown is then the one without them.
 Examples:
   $ slbsim state scenarios/seed-case.yaml
   $ slbsim state scenarios/seed-case.yaml --at 30s --json
+  $ slbsim state scenarios/seed-case.yaml --change scenarios/changes/seed-case-weights.yaml
   $ slbsim state scenarios/seed-case.yaml --json | jq '.LoadBalancers[0].VServerGroups'`,
     )
     .action(action(state));
