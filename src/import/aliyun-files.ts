@@ -3,7 +3,7 @@
  * file name: the raw OpenAPI response and the `aliyun` CLI's output are the same JSON. A file may
  * also hold an array of responses. The name only helps where the response itself does not say —
  * a listener attribute does not name its protocol's layer-7 variant, and no listener attribute
- * names its load balancer (`hints`).
+ * names its load balancer (`protocolInName`; the join looks for load balancer ids in paths).
  *
  * Lists come in the API's wrapper `{"BackendServers": {"BackendServer": [...]}}`; `unwrap` also
  * takes a bare array, a single object (as XML-to-JSON converters write a one-element list), `{}`
@@ -29,7 +29,7 @@ export type DescribeKind =
 export interface DescribeResponse {
   readonly kind: DescribeKind;
   readonly node: JsonNode;
-  /** Listener attributes: the protocol when the response or its file name tells it. */
+  /** Listener attributes: the protocol when the response's shape tells it. */
   readonly protocol?: ListenerProtocol;
   /** Listener attributes: the layer when only the shape tells it. */
   readonly layer?: 4 | 7;
@@ -98,14 +98,18 @@ const L4_KEYS = [
 
 const PROTOCOLS: readonly ListenerProtocol[] = ['http', 'https', 'tcp', 'udp'];
 
-/** The protocol a file name names (`…HTTPSListenerAttribute…`, `lb-1.tcp-443.json`), if one. */
-export function protocolInName(file: string): ListenerProtocol | undefined {
-  const name = basename(file).toLowerCase();
-  if (name.includes('https')) return 'https';
-  if (name.includes('http')) return 'http';
-  if (name.includes('tcp')) return 'tcp';
-  if (name.includes('udp')) return 'udp';
-  return undefined;
+/**
+ * The protocol a file name names: the call's own name (`…HTTPSListenerAttribute…`) or a word of it
+ * (`lb-1.tcp-443.json`; the last one when there are several). `ids` (load balancer ids, which may
+ * hold such words themselves) are cut out first.
+ */
+export function protocolInName(file: string, ids: Iterable<string> = []): ListenerProtocol | undefined {
+  let name = basename(file).toLowerCase();
+  for (const id of ids) name = name.split(id.toLowerCase()).join(' ');
+  const call = /loadbalancer(https|http|tcp|udp)listener/.exec(name);
+  if (call) return call[1] as ListenerProtocol;
+  const words = [...name.matchAll(/(?:^|[^a-z])(https|http|tcp|udp)(?=[^a-z]|$)/g)];
+  return words.length > 0 ? (words[words.length - 1][1] as ListenerProtocol) : undefined;
 }
 
 function listenerShape(node: JsonNode): { protocol?: ListenerProtocol; layer?: 4 | 7 } {
@@ -126,13 +130,7 @@ function listenerShape(node: JsonNode): { protocol?: ListenerProtocol; layer?: 4
 
 function listenerResponse(node: JsonNode): DescribeResponse {
   const shape = listenerShape(node);
-  if (shape.protocol)
-    return { kind: 'DescribeLoadBalancerListenerAttribute', node, protocol: shape.protocol };
-  const named = protocolInName(node.file);
-  const namedLayer = named === undefined ? undefined : named === 'http' || named === 'https' ? 7 : 4;
-  if (named && (shape.layer === undefined || shape.layer === namedLayer))
-    return { kind: 'DescribeLoadBalancerListenerAttribute', node, protocol: named };
-  return { kind: 'DescribeLoadBalancerListenerAttribute', node, layer: shape.layer };
+  return { kind: 'DescribeLoadBalancerListenerAttribute', node, ...shape };
 }
 
 /** What `node` (a response object) is, or undefined when no known Describe call has this shape. */

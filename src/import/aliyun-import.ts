@@ -19,6 +19,7 @@ import {
   type DescribeKind,
   type DescribeResponse,
   listenerCall,
+  protocolInName,
   responsesIn,
   unwrap,
 } from './aliyun-files.js';
@@ -147,8 +148,10 @@ function checkPages(
   }
 }
 
+/** The ids in `ids` that `file` names (an id inside a longer named id does not count). */
 function pathNames(file: string, ids: Iterable<string>): string[] {
-  return [...ids].filter((id) => file.includes(id));
+  const found = [...ids].filter((id) => file.includes(id));
+  return found.filter((id) => !found.some((other) => other !== id && other.includes(id)));
 }
 
 type ListenerIndex = Map<string, { info: LoadBalancerRecord; listener: ImportedListener; node: JsonNode }>;
@@ -160,6 +163,8 @@ class Assembly {
   readonly vsgs: ById;
   readonly msgs: ById;
   readonly listeners: ListenerIndex = new Map();
+  /** Ports of listener attributes that could not be placed (already reported). */
+  private readonly unplaced = new Set<number>();
 
   constructor(
     readonly log: ImportLog,
@@ -174,10 +179,22 @@ class Assembly {
     return this.byKind.get(kind) ?? [];
   }
 
+  /** The responses of a paged call in page order (file names need not sort as pages do). */
+  pages(kind: DescribeKind): DescribeResponse[] {
+    const page = (r: DescribeResponse) => {
+      const n = r.node.at('PageNumber').value;
+      return typeof n === 'number' ? n : typeof n === 'string' && /^\d+$/.test(n) ? Number(n) : 0;
+    };
+    return this.of(kind)
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => page(a.r) - page(b.r) || a.i - b.i)
+      .map((x) => x.r);
+  }
+
   /** ECS DescribeInstances, every page. */
   inventory(): void {
     const { log } = this;
-    for (const r of this.of('DescribeInstances'))
+    for (const r of this.pages('DescribeInstances'))
       for (const item of unwrap(r.node.at('Instances'), 'Instance', log)) {
         const id = textValue(item.at('InstanceId'), log);
         if (id === undefined) log.error(item, 'InvalidValue', 'InstanceId is missing');
@@ -202,7 +219,7 @@ class Assembly {
       if (id !== undefined) attrs.add(id, r.node);
     }
     const order: string[] = [];
-    for (const r of this.of('DescribeLoadBalancers'))
+    for (const r of this.pages('DescribeLoadBalancers'))
       for (const item of unwrap(r.node.at('LoadBalancers'), 'LoadBalancer', log)) {
         const id = textValue(item.at('LoadBalancerId'), log);
         if (id === undefined) continue;
@@ -285,7 +302,10 @@ class Assembly {
       const port = intValue(node.at('ListenerPort'), log);
       if (port === undefined) continue;
       const placed = placeListener(r, port, this.lbs, log);
-      if (!placed) continue;
+      if (!placed) {
+        this.unplaced.add(port);
+        continue;
+      }
       const { info, protocol } = placed;
       const key = `${info.lb.id}:${protocol}:${port}`;
       const seen = this.listeners.get(key);
@@ -341,6 +361,7 @@ class Assembly {
           continue;
         }
         if (redirects.some((r) => intValue(r.node.at('ListenerPort'), log) === l.port)) continue;
+        if (this.unplaced.has(l.port)) continue;
         if (l.forward) {
           log.notice(
             `${info.lb.id}:${l.protocol}:${l.port} is a redirect listener (ListenerForward on, ${l.node.where()}): not modelled; left out`,
@@ -348,7 +369,7 @@ class Assembly {
           continue;
         }
         log.error(
-          l.node,
+          l.node.at('ListenerPort'),
           'MissingDescribe',
           `${info.lb.id} lists listener ${l.protocol?.toUpperCase() ?? ''}:${l.port}, but no ${listenerCall(l.protocol)} for ${info.lb.id} port ${l.port} was given`,
         );
@@ -489,25 +510,32 @@ export function readAliyun(
 
 /** The load balancer and protocol of a listener attribute. */
 function placeListener(
-  r: DescribeResponse,
+  given: DescribeResponse,
   port: number,
   lbs: ReadonlyMap<string, LoadBalancerRecord>,
   log: ImportLog,
 ): { info: LoadBalancerRecord; protocol: ListenerProtocol } | undefined {
-  const node = r.node;
+  const node = given.node;
+  const named = protocolInName(node.file, lbs.keys());
+  const r: DescribeResponse = {
+    ...given,
+    protocol:
+      given.protocol ??
+      (named && (given.layer === undefined || layerOf(named) === given.layer) ? named : undefined),
+  };
   const fits = (l: ListedListener) =>
     l.port === port &&
     (r.protocol === undefined || l.protocol === undefined || l.protocol === r.protocol) &&
     (r.layer === undefined || l.protocol === undefined || layerOf(l.protocol) === r.layer);
   let info: LoadBalancerRecord | undefined;
-  const given = textValue(node.at('LoadBalancerId'), log);
-  if (given !== undefined) {
-    info = lbs.get(given);
+  const lbId = textValue(node.at('LoadBalancerId'), log);
+  if (lbId !== undefined) {
+    info = lbs.get(lbId);
     if (!info) {
       log.error(
         node.at('LoadBalancerId'),
         'MissingDescribe',
-        `this listener belongs to ${given}, but no DescribeLoadBalancerAttribute for ${given} was given`,
+        `this listener belongs to ${lbId}, but no DescribeLoadBalancerAttribute for ${lbId} was given`,
       );
       return undefined;
     }

@@ -42,14 +42,17 @@ const ORDER = [
   'VSwitchId',
   'LoadBalancerSpec',
   'Address',
-  'VServerGroupId',
-  'VServerGroupName',
-  'MasterSlaveServerGroupId',
-  'MasterSlaveServerGroupName',
   'RuleId',
   'RuleName',
   'Domain',
   'Url',
+  'ListenerPort',
+  'ListenerProtocol',
+  'BackendServerPort',
+  'VServerGroupId',
+  'VServerGroupName',
+  'MasterSlaveServerGroupId',
+  'MasterSlaveServerGroupName',
   'ListenerSync',
   'ServerId',
   'Port',
@@ -57,9 +60,6 @@ const ORDER = [
   'Type',
   'ServerIp',
   'ServerType',
-  'ListenerPort',
-  'ListenerProtocol',
-  'BackendServerPort',
   'Scheduler',
   'StickySession',
   'StickySessionType',
@@ -98,6 +98,8 @@ export interface PlannedCall {
   readonly origin: Origin;
   /** Comment written above the call. */
   readonly comment: string;
+  /** Comments above items of list parameters (`BackendServers` → one per item, `''` for none). */
+  readonly itemComments: Readonly<Record<string, readonly string[]>>;
   /** What the call creates (`lb:lb-1`), and what it needs; a call whose need was rejected is not reported again. */
   readonly key?: string;
   readonly needs: readonly string[];
@@ -109,21 +111,26 @@ export interface Plan {
   readonly events: readonly PlannedCall[];
 }
 
-/** `a.json:5,13, b.json:2`: where each of `origins` is, one file at a time. */
-function places(origins: readonly Origin[]): string {
-  const byFile = new Map<string, number[]>();
-  for (const o of origins) {
-    const p = o.node.pos();
-    byFile.set(p.file, [...(byFile.get(p.file) ?? []), p.line]);
-  }
-  return [...byFile].map(([file, lines]) => `${file}:${[...new Set(lines)].join(',')}`).join(', ');
-}
-
 function comment(origin: Origin, extra = ''): string {
   return `${origin.what}${extra} — ${origin.node.where()}`;
 }
 
-type Call = PlannedCall & { params: Record<string, unknown>; nodes: Record<string, JsonNode> };
+type Call = PlannedCall & {
+  params: Record<string, unknown>;
+  nodes: Record<string, JsonNode>;
+  itemComments: Record<string, string[]>;
+};
+
+/** Whether `inner` is `outer` or inside it (same file, path prefix). */
+function within(inner: JsonNode, outer: JsonNode): boolean {
+  return inner.file === outer.file && outer.path.every((seg, i) => inner.path[i] === seg);
+}
+
+/** A comment for each item that does not come from inside the call's own input record. */
+function itemComments(c: Call, name: string, origins: readonly Origin[]): void {
+  const comments = origins.map((o) => (within(o.node, c.origin.node) ? '' : comment(o)));
+  if (comments.some((x) => x !== '')) c.itemComments[name] = comments;
+}
 
 /** A call with `params` (nodes from `from`, when the parameters come from a ParamSet). */
 function call(
@@ -136,6 +143,7 @@ function call(
     action,
     params: ordered(params),
     nodes: { ...(opts.from?.nodes ?? {}) },
+    itemComments: {},
     origin,
     comment: opts.comment ?? comment(origin),
     key: opts.key,
@@ -146,6 +154,11 @@ function call(
 /** Put `entries` under the list parameter `name` of `c`, with their nodes. */
 function withEntries(c: Call, name: string, entries: readonly ImportedEntry[]): void {
   c.params[name] = entries.map((e) => ordered(e.params.values));
+  itemComments(
+    c,
+    name,
+    entries.map((e) => e.origin),
+  );
   entries.forEach((e, i) => {
     c.nodes[`${name}[${i}]`] = e.origin.node;
     for (const [k, n] of Object.entries(e.params.nodes)) c.nodes[`${name}[${i}].${k}`] = n;
@@ -230,7 +243,7 @@ function listenerCalls(lb: ImportedLoadBalancer, l: ImportedListener): PlannedCa
   ruleParts.forEach((part, k) => {
     const c = call(
       'CreateRules',
-      part[0].origin,
+      l.origin,
       { LoadBalancerId: lb.id, ListenerPort: l.port, ListenerProtocol: l.protocol },
       {
         needs: [key, ...part.map((r) => `vsg:${String(r.params.get('VServerGroupId'))}`)],
@@ -238,11 +251,15 @@ function listenerCalls(lb: ImportedLoadBalancer, l: ImportedListener): PlannedCa
           `rules of ${lb.id}:${l.protocol}:${l.port}` +
           (ruleParts.length > 1
             ? ` (call ${k + 1} of ${ruleParts.length}: one takes ${RULES_PER_CALL})`
-            : '') +
-          ` — ${places(part.map((r) => r.origin))}`,
+            : ''),
       },
     );
     c.params.RuleList = part.map((r) => ordered(r.params.values));
+    itemComments(
+      c,
+      'RuleList',
+      part.map((r) => r.origin),
+    );
     part.forEach((r, i) => {
       c.nodes[`RuleList[${i}]`] = r.origin.node;
       for (const [n, node] of Object.entries(r.params.nodes)) c.nodes[`RuleList[${i}].${n}`] = node;

@@ -36,8 +36,12 @@ function styleEvent(node: YAMLMap, c: PlannedCall): void {
   for (const pair of params.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (!ENTRY_LISTS.has(key) || !isSeq(pair.value)) continue;
-    for (const item of (pair.value as YAMLSeq).items)
-      if (isMap(item) && item.items.length <= FLOW_KEYS) item.flow = true;
+    const comments = c.itemComments[key];
+    (pair.value as YAMLSeq).items.forEach((item, i) => {
+      if (!isMap(item)) return;
+      if (item.items.length <= FLOW_KEYS) item.flow = true;
+      if (comments?.[i]) item.commentBefore = ` ${comments[i]}`;
+    });
   }
 }
 
