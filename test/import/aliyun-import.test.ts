@@ -11,6 +11,7 @@ const FIX = 'test/import/fixtures/aliyun';
 const LB1 = 'lb-bp1b6c719dfa08exfuca5';
 const LB2 = 'lb-bp1o94dp5i6earr9g6d1l';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed fixture JSON, read as the API documents it.
 type Json = Record<string, any>;
 const read = (name: string, dir = FIX): Json => JSON.parse(readFileSync(join(dir, name), 'utf8'));
 
@@ -77,14 +78,14 @@ describe('slbsim import aliyun: the documented response shapes, quirks included'
       expectFields(lb, src, HELD.loadBalancer, String(lb.LoadBalancerId));
       const entries = (lb.BackendServers as Json).BackendServer as Described[];
       expect(entries.length).toBe(src.BackendServers.BackendServer.length);
-      entries.forEach((e, i) =>
+      entries.forEach((e, i) => {
         expectFields(
           e,
           src.BackendServers.BackendServer[i],
           HELD.defaultEntry,
           `${lb.LoadBalancerId} default[${i}]`,
-        ),
-      );
+        );
+      });
     }
   });
 
@@ -99,27 +100,27 @@ describe('slbsim import aliyun: the documented response shapes, quirks included'
         expectFields(g, src, HELD.vServerGroup, String(g.VServerGroupId));
         const entries = (g.BackendServers as Json).BackendServer as Described[];
         expect(entries.length).toBe(src.BackendServers.BackendServer.length);
-        entries.forEach((e, i) =>
+        entries.forEach((e, i) => {
           expectFields(
             e,
             src.BackendServers.BackendServer[i],
             HELD.vServerEntry,
             `${g.VServerGroupId}[${i}]`,
-          ),
-        );
+          );
+        });
       }
     const [msg] = lb1.MasterSlaveServerGroups as Described[];
     const src = read('msg-db.json');
     expectFields(msg, src, HELD.masterSlaveGroup, 'msg');
     const entries = (msg.MasterSlaveBackendServers as Json).MasterSlaveBackendServer as Described[];
-    entries.forEach((e, i) =>
+    entries.forEach((e, i) => {
       expectFields(
         e,
         src.MasterSlaveBackendServers.MasterSlaveBackendServer[i],
         HELD.masterSlaveEntry,
         `msg[${i}]`,
-      ),
-    );
+      );
+    });
   });
 
   it('rebuilds every listener with every held field; what a response leaves out is CLB’s default', () => {

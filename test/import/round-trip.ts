@@ -281,16 +281,16 @@ export function writeDescribeFiles(
         })),
       },
     });
-    lb.VServerGroups.forEach((g, k) =>
+    lb.VServerGroups.forEach((g, k) => {
       write(`${pre}.vsg-${k}.json`, {
         RequestId: `R-${i}-vsg-${k}`,
         ...describeVServerGroup(g),
         CreateTime: '2024-01-01T00:00:00Z',
-      }),
-    );
-    lb.MasterSlaveServerGroups.forEach((g, k) =>
-      write(`${pre}.msg-${k}.json`, { RequestId: `R-${i}-msg-${k}`, ...describeMasterSlaveServerGroup(g) }),
-    );
+      });
+    });
+    lb.MasterSlaveServerGroups.forEach((g, k) => {
+      write(`${pre}.msg-${k}.json`, { RequestId: `R-${i}-msg-${k}`, ...describeMasterSlaveServerGroup(g) });
+    });
     for (const l of lb.Listeners) {
       const { ListenerProtocol: _p, ...listener } = describeListener(l) as Record<string, unknown>;
       write(`${pre}.${l.ListenerProtocol}-${l.ListenerPort}.json`, {

@@ -13,6 +13,7 @@ const SHOW = 'test/import/fixtures/terraform/show.json';
 const RAW = 'test/import/fixtures/terraform/terraform.tfstate';
 const LB1 = 'lb-bp1b6c719dfa08exfuca5';
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed fixture JSON, read as the API documents it.
 type Json = Record<string, any>;
 
 function imported(file: string, opts = {}) {
