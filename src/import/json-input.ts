@@ -115,10 +115,79 @@ export function parseJsonText(text: string, file: string): { json?: JsonFile; di
     };
   }
   const parsed = parseSource(source, file, true);
-  if (parsed.diagnostics.length > 0) return { diagnostics: parsed.diagnostics };
+  if (parsed.diagnostics.length > 0)
+    return { diagnostics: parsed.diagnostics.map((d) => placeJsonError(d, source, parsed.map)) };
   return { json: { file, value: parsed.value, map: parsed.map }, diagnostics: [] };
 }
 
+/**
+ * V8 gives no position for an unexpected token (`Unexpected token 'x', "{"a": x}" is not valid
+ * JSON`), so the parser reports it at the end of the file; this puts it where the JSON grammar
+ * first fails (`syntaxErrorAt`), and drops V8's excerpt of the input.
+ */
+function placeJsonError(d: Diagnostic, text: string, map: SourceMap): Diagnostic {
+  if (d.code !== 'JsonSyntax') return d;
+  if (!/^Unexpected token/.test(d.message)) return d;
+  const at = syntaxErrorAt(text);
+  if (at < 0) return d;
+  const word =
+    /^[^\s,:[\]{}"]+/.exec(text.slice(at, at + 40))?.[0] ?? JSON.stringify(text[at] ?? '').slice(1, -1);
+  return map.diagnosticAt(
+    at,
+    'JsonSyntax',
+    word === '' ? 'Unexpected end of JSON input' : `Unexpected token '${word}'`,
+  );
+}
+
+const WS = /[ \t\n\r]*/y;
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+const STRING = /"([^"\\\u0000-\u001f]|\\(["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+
+/** The offset where `text` first stops being JSON (RFC 8259), or -1 when it is JSON. */
+export function syntaxErrorAt(text: string): number {
+  let i = 0;
+  const skip = () => {
+    WS.lastIndex = i;
+    WS.exec(text);
+    i = WS.lastIndex;
+  };
+  const match = (re: RegExp) => {
+    re.lastIndex = i;
+    if (!re.exec(text)) return false;
+    i = re.lastIndex;
+    return true;
+  };
+  const value = (): boolean => {
+    skip();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      skip();
+      if (text[i] === close) return ++i > 0;
+      for (;;) {
+        if (c === '{') {
+          if (!match(STRING)) return false;
+          skip();
+          if (text[i] !== ':') return false;
+          i++;
+        }
+        if (!value()) return false;
+        skip();
+        if (text[i] === close) return ++i > 0;
+        if (text[i] !== ',') return false;
+        i++;
+        skip();
+      }
+    }
+    if (c === '"') return match(STRING);
+    for (const lit of ['true', 'false', 'null']) if (text.startsWith(lit, i)) return (i += lit.length) > 0;
+    return match(NUMBER);
+  };
+  if (!value()) return i;
+  skip();
+  return i < text.length ? i : -1;
+}
 /**
  * The files to read for the given paths: a file as given, a directory as every `*.json` file under
  * it (recursively, in name order).

@@ -26,6 +26,18 @@ function at(file: string, key: string, value?: unknown, dir = FIX): string {
   return `${join(dir, file)}:${before.length}:${before[before.length - 1].length + 1}`;
 }
 
+/** `file:line` of the object holding the first `"key": value` in `file` (where the importer says it came from). */
+function objectAt(file: string, key: string, value: unknown): string {
+  const text = readFileSync(join(FIX, file), 'utf8');
+  let i = text.indexOf(`"${key}": ${JSON.stringify(value)}`);
+  // Back to the brace that opens the enclosing object (the fixtures' strings hold no braces).
+  for (let depth = 0; i > 0; i--) {
+    if (text[i] === '}') depth++;
+    else if (text[i] === '{' && depth-- === 0) break;
+  }
+  return `${join(FIX, file)}:${text.slice(0, i).split('\n').length}`;
+}
+
 /** Each listener of the fixtures, by key, and the file of its Describe…ListenerAttribute. */
 const LISTENERS: Record<string, string> = {
   [`${LB1}:http:80`]: 'listener-80.json',
@@ -192,13 +204,13 @@ describe('slbsim import aliyun: the documented response shapes, quirks included'
     );
     expect(comments).toContain(`  # rules of ${LB1}:http:80`);
     expect(comments).toContain(
-      `        # DescribeRules rule-bp1static9m4 — ${FIX}/DescribeRules-${LB1}-80.json:13`,
+      `        # DescribeRules rule-bp1static9m4 — ${objectAt(`DescribeRules-${LB1}-80.json`, 'RuleId', 'rule-bp1static9m4')}`,
     );
     expect(comments).toContain(
       `        # DescribeRuleAttribute rule-bp1apitls5c8 — ${FIX}/rule-api-tls.json:1`,
     );
     expect(comments).toContain(
-      `  # DescribeInstances i-bp1legacy02r6 — ${FIX}/ecs-DescribeInstances-page1.json:345 (Stopped: created running so it can join its groups, stopped at the end)`,
+      `  # DescribeInstances i-bp1legacy02r6 — ${objectAt('ecs-DescribeInstances-page1.json', 'InstanceId', 'i-bp1legacy02r6')} (Stopped: created running so it can join its groups, stopped at the end)`,
     );
     expect(result.summary).toBe(
       '2 load balancers, 6 listeners, 5 VServer groups, 1 primary/secondary group, 3 rules, 12 ECS instances, 23 events',
