@@ -141,6 +141,7 @@ function placeJsonError(d: Diagnostic, text: string, map: SourceMap): Diagnostic
 
 const WS = /[ \t\n\r]*/y;
 const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw control characters.
 const STRING = /"([^"\\\u0000-\u001f]|\\(["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 /** The offset where `text` first stops being JSON (RFC 8259), or -1 when it is JSON. */

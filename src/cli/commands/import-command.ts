@@ -14,9 +14,6 @@ import { action, diagnosticsError } from '../command-action.js';
 interface ImportOptions {
   out?: string;
   name?: string;
-}
-
-interface AliyunOptions extends ImportOptions {
   allInstances?: boolean;
 }
 
@@ -30,8 +27,9 @@ function scenarioName(opts: ImportOptions): string | undefined {
 }
 
 function emit(result: ImportResult, opts: ImportOptions): number {
-  for (const n of result.notices) process.stderr.write(`notice: ${n}\n`);
+  // A failed import says only what is wrong.
   if (!result.ok) throw diagnosticsError(result.diagnostics);
+  for (const n of result.notices) process.stderr.write(`notice: ${n}\n`);
   if (opts.out === undefined) process.stdout.write(result.text);
   else {
     try {
@@ -46,12 +44,15 @@ function emit(result: ImportResult, opts: ImportOptions): number {
   return EXIT_OK;
 }
 
-function aliyun(paths: string[], opts: AliyunOptions): number {
+function aliyun(paths: string[], opts: ImportOptions): number {
   return emit(importAliyun(paths, { allInstances: opts.allInstances, name: scenarioName(opts) }), opts);
 }
 
 function terraform(file: string, opts: TerraformOptions): number {
-  return emit(importTerraform(file, { region: opts.region, name: scenarioName(opts) }), opts);
+  return emit(
+    importTerraform(file, { region: opts.region, allInstances: opts.allInstances, name: scenarioName(opts) }),
+    opts,
+  );
 }
 
 export function register(program: Command): void {
@@ -124,6 +125,7 @@ Examples:
       '--region <id>',
       'the provider region (a state does not record it; default: derived from each resource zone)',
     )
+    .option('--all-instances', 'keep every ECS instance of the state, not only those a group names')
     .addHelpText(
       'after',
       `
