@@ -5,6 +5,10 @@
  */
 
 export { type Progress, type RunOptions, Simulation, worldAt } from './engine/simulation.js';
+// Importing a real CLB: saved Describe* responses or a Terraform state → a scenario.
+export { type AliyunImportOptions, importAliyun } from './import/aliyun-import.js';
+export type { ImportResult } from './import/import-result.js';
+export { importTerraform, type TerraformImportOptions } from './import/terraform-import.js';
 export { JournalDictionary } from './journal/dictionary.js';
 // Engine and journal.
 export * from './journal/journal-batch.js';

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as compare } from './compare-command.js';
 import { register as exportCmd } from './export-command.js';
+import { register as importCmd } from './import-command.js';
 import { register as live } from './live-command.js';
 import { register as plan } from './plan-command.js';
 import { register as probe } from './probe-command.js';
@@ -26,6 +27,7 @@ export const COMMANDS: RegisterCommand[] = [
   compare,
   live,
   exportCmd,
+  importCmd,
   probe,
   schema,
 ];
