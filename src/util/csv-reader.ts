@@ -1,0 +1,213 @@
+/**
+ * RFC 4180 CSV, read as a stream of records from text chunks (see line-reader.ts `textChunks`):
+ * quoted fields may hold commas, doubled quotes and line breaks; a record may span chunks. Each
+ * record says which fields were quoted (so `""` and an empty field stay distinct), the 1-based
+ * column where each field starts, and the 1-based line where the record starts. Blank lines
+ * between records are skipped; a CR before a record's LF is dropped.
+ *
+ * A malformed record is a CsvSyntaxError naming its line and column; the reader then stands at
+ * the next line and can be read on (a checker collects every problem in one pass).
+ */
+import { FileError } from './user-error.js';
+
+export interface CsvRecord {
+  readonly fields: string[];
+  readonly quoted: boolean[];
+  /** 1-based column (in its line) where each field starts. */
+  readonly cols: number[];
+  /** 1-based line where the record starts. */
+  readonly line: number;
+}
+
+/** A malformed CSV record at `file:line` (column `col`). */
+export class CsvSyntaxError extends FileError {
+  constructor(
+    file: string,
+    problem: string,
+    line: number,
+    readonly col: number,
+  ) {
+    super(file, problem, line);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+
+const START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const AFTER_QUOTE = 3;
+
+export class CsvReader implements Iterable<CsvRecord> {
+  private readonly chunks: Iterator<string>;
+  private chunk = '';
+  /** Position in `chunk`, and the absolute offset of `chunk[0]`. */
+  private i = 0;
+  private base = 0;
+  private line = 1;
+  /** Absolute offset of the current line's first character. */
+  private lineStart = 0;
+  private ended = false;
+
+  constructor(
+    chunks: Iterable<string>,
+    private readonly file: string,
+  ) {
+    this.chunks = chunks[Symbol.iterator]();
+  }
+
+  *[Symbol.iterator](): Generator<CsvRecord> {
+    for (let rec = this.next(); rec !== undefined; rec = this.next()) yield rec;
+  }
+
+  /** The next record, or undefined at the end. */
+  next(): CsvRecord | undefined {
+    let state = START;
+    let field = '';
+    let quoted = false;
+    let fields: string[] = [];
+    let quotedFlags: boolean[] = [];
+    let cols: number[] = [];
+    let recordLine = this.line;
+    let fieldCol = this.base + this.i - this.lineStart + 1;
+    let quoteLine = 0;
+    let quoteCol = 0;
+    const endField = () => {
+      fields.push(field);
+      quotedFlags.push(quoted);
+      cols.push(fieldCol);
+      field = '';
+      quoted = false;
+    };
+    /** The finished record, or undefined for a blank line (one empty unquoted field). */
+    const endRecord = (): CsvRecord | undefined => {
+      const last = fields.length - 1;
+      if (!quotedFlags[last] && fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1);
+      const rec = { fields, quoted: quotedFlags, cols, line: recordLine };
+      fields = [];
+      quotedFlags = [];
+      cols = [];
+      return last === 0 && !rec.quoted[0] && rec.fields[0] === '' ? undefined : rec;
+    };
+    while (!this.ended) {
+      const chunk = this.chunk;
+      const n = chunk.length;
+      let i = this.i;
+      let seg = i;
+      while (i < n) {
+        const c = chunk.charCodeAt(i);
+        if (state === START) {
+          if (c === QUOTE) {
+            quoted = true;
+            quoteLine = this.line;
+            quoteCol = this.base + i - this.lineStart + 1;
+            state = QUOTED;
+            seg = ++i;
+          } else if (c === LF && fields.length === 0) {
+            // A blank line between records.
+            this.newLine(i);
+            recordLine = this.line;
+            fieldCol = 1;
+            seg = ++i;
+          } else {
+            state = UNQUOTED;
+            seg = i;
+          }
+        } else if (state === UNQUOTED) {
+          if (c === COMMA) {
+            field += chunk.slice(seg, i);
+            endField();
+            state = START;
+            seg = ++i;
+            fieldCol = this.base + i - this.lineStart + 1;
+          } else if (c === LF) {
+            field += chunk.slice(seg, i);
+            endField();
+            this.newLine(i);
+            this.i = ++i;
+            const rec = endRecord();
+            if (rec) return rec;
+            recordLine = this.line;
+            fieldCol = 1;
+            state = START;
+            seg = i;
+          } else if (c === QUOTE) {
+            throw this.syntax('a double quote inside an unquoted field', i);
+          } else i++;
+        } else if (state === QUOTED) {
+          if (c === QUOTE) {
+            field += chunk.slice(seg, i);
+            state = AFTER_QUOTE;
+            seg = ++i;
+          } else {
+            if (c === LF) this.newLine(i);
+            i++;
+          }
+        } else if (c === QUOTE) {
+          field += '"';
+          state = QUOTED;
+          seg = ++i;
+        } else if (c === COMMA) {
+          endField();
+          state = START;
+          seg = ++i;
+          fieldCol = this.base + i - this.lineStart + 1;
+        } else if (c === LF) {
+          endField();
+          this.newLine(i);
+          this.i = ++i;
+          return endRecord()!;
+        } else if (c === CR) {
+          seg = ++i;
+        } else {
+          throw this.syntax('unexpected character after a closing quote', i);
+        }
+      }
+      if (state === UNQUOTED || state === QUOTED) field += chunk.slice(seg, n);
+      this.nextChunk();
+    }
+    if (state === QUOTED)
+      throw new CsvSyntaxError(this.file, 'unterminated quoted field', quoteLine, quoteCol);
+    if (state !== START || fields.length > 0) {
+      endField();
+      return endRecord();
+    }
+    return undefined;
+  }
+
+  /** `chunk[i]` is a LF: the next line starts after it. */
+  private newLine(i: number): void {
+    this.line++;
+    this.lineStart = this.base + i + 1;
+  }
+
+  private nextChunk(): void {
+    this.base += this.chunk.length;
+    const r = this.chunks.next();
+    if (r.done) {
+      this.ended = true;
+      this.chunk = '';
+    } else this.chunk = r.value;
+    this.i = 0;
+  }
+
+  /** The error at `chunk[i]`; the reader skips to the next line, so it can be read on. */
+  private syntax(problem: string, i: number): CsvSyntaxError {
+    const err = new CsvSyntaxError(this.file, problem, this.line, this.base + i - this.lineStart + 1);
+    for (;;) {
+      const nl = this.chunk.indexOf('\n', i);
+      if (nl >= 0) {
+        this.newLine(nl);
+        this.i = nl + 1;
+        return err;
+      }
+      this.nextChunk();
+      if (this.ended) return err;
+      i = 0;
+    }
+  }
+}
