@@ -8,6 +8,7 @@
  * A malformed record is a CsvSyntaxError naming its line and column; the reader then stands at
  * the next line and can be read on (a checker collects every problem in one pass).
  */
+import { DEFAULT_MAX_LINE_CHARS } from './line-reader.js';
 import { FileError } from './user-error.js';
 
 export interface CsvRecord {
@@ -19,15 +20,10 @@ export interface CsvRecord {
   readonly line: number;
 }
 
-/** A malformed CSV record at `file:line` (column `col`). */
+/** A malformed CSV record at `file:line:col`. */
 export class CsvSyntaxError extends FileError {
-  constructor(
-    file: string,
-    problem: string,
-    line: number,
-    readonly col: number,
-  ) {
-    super(file, problem, line);
+  constructor(file: string, problem: string, line: number, col: number) {
+    super(file, problem, line, { col });
     this.name = 'CsvSyntaxError';
   }
 }
@@ -56,6 +52,8 @@ export class CsvReader implements Iterable<CsvRecord> {
   constructor(
     chunks: Iterable<string>,
     private readonly file: string,
+    /** A longer field is a CsvSyntaxError rather than buffered without bound. */
+    private readonly maxFieldChars: number = DEFAULT_MAX_LINE_CHARS,
   ) {
     this.chunks = chunks[Symbol.iterator]();
   }
@@ -167,7 +165,18 @@ export class CsvReader implements Iterable<CsvRecord> {
           throw this.syntax('unexpected character after a closing quote', i);
         }
       }
-      if (state === UNQUOTED || state === QUOTED) field += chunk.slice(seg, n);
+      if (state === UNQUOTED || state === QUOTED) {
+        field += chunk.slice(seg, n);
+        if (field.length > this.maxFieldChars) {
+          this.ended = true;
+          throw new CsvSyntaxError(
+            this.file,
+            `field longer than ${this.maxFieldChars} characters`,
+            this.line,
+            fieldCol,
+          );
+        }
+      }
       this.nextChunk();
     }
     if (state === QUOTED)
