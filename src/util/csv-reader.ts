@@ -64,6 +64,7 @@ export class CsvReader implements Iterable<CsvRecord> {
 
   /** The next record, or undefined at the end. */
   next(): CsvRecord | undefined {
+    // One flat loop with no closures: the fields of the record being read live in locals.
     let state = START;
     let field = '';
     let quoted = false;
@@ -74,23 +75,7 @@ export class CsvReader implements Iterable<CsvRecord> {
     let fieldCol = this.base + this.i - this.lineStart + 1;
     let quoteLine = 0;
     let quoteCol = 0;
-    const endField = () => {
-      fields.push(field);
-      quotedFlags.push(quoted);
-      cols.push(fieldCol);
-      field = '';
-      quoted = false;
-    };
-    /** The finished record, or undefined for a blank line (one empty unquoted field). */
-    const endRecord = (): CsvRecord | undefined => {
-      const last = fields.length - 1;
-      if (!quotedFlags[last] && fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1);
-      const rec = { fields, quoted: quotedFlags, cols, line: recordLine };
-      fields = [];
-      quotedFlags = [];
-      cols = [];
-      return last === 0 && !rec.quoted[0] && rec.fields[0] === '' ? undefined : rec;
-    };
+    let recordEnd = false;
     while (!this.ended) {
       const chunk = this.chunk;
       const n = chunk.length;
@@ -98,7 +83,23 @@ export class CsvReader implements Iterable<CsvRecord> {
       let seg = i;
       while (i < n) {
         const c = chunk.charCodeAt(i);
-        if (state === START) {
+        if (state === UNQUOTED) {
+          if (c === COMMA || c === LF) {
+            fields.push(field === '' ? chunk.slice(seg, i) : field + chunk.slice(seg, i));
+            quotedFlags.push(false);
+            cols.push(fieldCol);
+            field = '';
+            state = START;
+            if (c === LF) {
+              recordEnd = true;
+              break;
+            }
+            seg = ++i;
+            fieldCol = this.base + i - this.lineStart + 1;
+          } else if (c === QUOTE) {
+            throw this.syntax('a double quote inside an unquoted field', i);
+          } else i++;
+        } else if (state === START) {
           if (c === QUOTE) {
             quoted = true;
             quoteLine = this.line;
@@ -115,27 +116,6 @@ export class CsvReader implements Iterable<CsvRecord> {
             state = UNQUOTED;
             seg = i;
           }
-        } else if (state === UNQUOTED) {
-          if (c === COMMA) {
-            field += chunk.slice(seg, i);
-            endField();
-            state = START;
-            seg = ++i;
-            fieldCol = this.base + i - this.lineStart + 1;
-          } else if (c === LF) {
-            field += chunk.slice(seg, i);
-            endField();
-            this.newLine(i);
-            this.i = ++i;
-            const rec = endRecord();
-            if (rec) return rec;
-            recordLine = this.line;
-            fieldCol = 1;
-            state = START;
-            seg = i;
-          } else if (c === QUOTE) {
-            throw this.syntax('a double quote inside an unquoted field', i);
-          } else i++;
         } else if (state === QUOTED) {
           if (c === QUOTE) {
             field += chunk.slice(seg, i);
@@ -149,21 +129,41 @@ export class CsvReader implements Iterable<CsvRecord> {
           field += '"';
           state = QUOTED;
           seg = ++i;
-        } else if (c === COMMA) {
-          endField();
+        } else if (c === COMMA || c === LF) {
+          fields.push(field);
+          quotedFlags.push(true);
+          cols.push(fieldCol);
+          field = '';
+          quoted = false;
           state = START;
+          if (c === LF) {
+            recordEnd = true;
+            break;
+          }
           seg = ++i;
           fieldCol = this.base + i - this.lineStart + 1;
-        } else if (c === LF) {
-          endField();
-          this.newLine(i);
-          this.i = ++i;
-          return endRecord()!;
         } else if (c === CR) {
           seg = ++i;
         } else {
           throw this.syntax('unexpected character after a closing quote', i);
         }
+      }
+      if (recordEnd) {
+        // chunk[i] is the record's LF.
+        this.newLine(i);
+        this.i = i + 1;
+        const last = fields.length - 1;
+        if (!quotedFlags[last] && fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1);
+        if (last > 0 || quotedFlags[0] || fields[0] !== '')
+          return { fields, quoted: quotedFlags, cols, line: recordLine };
+        // A blank line (one empty unquoted field, perhaps a lone CR): read on.
+        fields = [];
+        quotedFlags = [];
+        cols = [];
+        recordLine = this.line;
+        fieldCol = 1;
+        recordEnd = false;
+        continue;
       }
       if (state === UNQUOTED || state === QUOTED) {
         field += chunk.slice(seg, n);
@@ -181,11 +181,14 @@ export class CsvReader implements Iterable<CsvRecord> {
     }
     if (state === QUOTED)
       throw new CsvSyntaxError(this.file, 'unterminated quoted field', quoteLine, quoteCol);
-    if (state !== START || fields.length > 0) {
-      endField();
-      return endRecord();
-    }
-    return undefined;
+    if (state === START && fields.length === 0) return undefined;
+    fields.push(field);
+    quotedFlags.push(quoted);
+    cols.push(fieldCol);
+    const last = fields.length - 1;
+    if (!quotedFlags[last] && fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1);
+    if (last === 0 && !quotedFlags[0] && fields[0] === '') return undefined;
+    return { fields, quoted: quotedFlags, cols, line: recordLine };
   }
 
   /** `chunk[i]` is a LF: the next line starts after it. */
