@@ -12,28 +12,18 @@ import {
 } from './journal-rows.js';
 import {
   ALL_COLUMNS,
-  ATTEMPT_FAILED_COLUMNS,
   type AttemptFailedRow,
-  COMPLETED_COLUMNS,
   type ColumnArrays,
   type CompletedRow,
   columnStore,
-  compileRowCopy,
-  compileRowStore,
+  copyRow,
   type JournalRow,
   newRow,
-  ROUTED_COLUMNS,
   type RoutedRow,
+  storeRow,
 } from './row-columns.js';
 
 export const BATCH_SIZE = 4096;
-
-const storeRouted = compileRowStore(ROUTED_COLUMNS);
-const storeAttemptFailed = compileRowStore(ATTEMPT_FAILED_COLUMNS);
-const storeCompleted = compileRowStore(COMPLETED_COLUMNS);
-const copyRouted = compileRowCopy(ROUTED_COLUMNS);
-const copyAttemptFailed = compileRowCopy(ATTEMPT_FAILED_COLUMNS);
-const copyCompleted = compileRowCopy(COMPLETED_COLUMNS);
 
 /**
  * A column batch of journal rows. Index `i < n` is one row; `kind[i]` says which columns apply.
@@ -74,30 +64,37 @@ export class JournalBatch extends columnStore(ALL_COLUMNS) {
   pushRouted(row: Readonly<RoutedRow>): void {
     const i = this.n++;
     this.kind[i] = ROW_ROUTED;
-    storeRouted(this, i, row);
+    storeRow.routed(this, i, row);
   }
 
   /** Append a failed-attempt row (the ATTEMPT_FAILED_COLUMNS of `row`). */
   pushAttemptFailed(row: Readonly<AttemptFailedRow>): void {
     const i = this.n++;
     this.kind[i] = ROW_ATTEMPT_FAILED;
-    storeAttemptFailed(this, i, row);
+    storeRow.attemptFailed(this, i, row);
   }
 
   /** Append a completion row (the COMPLETED_COLUMNS of `row`). */
   pushCompleted(row: Readonly<CompletedRow>): void {
     const i = this.n++;
     this.kind[i] = ROW_COMPLETED;
-    storeCompleted(this, i, row);
+    storeRow.completed(this, i, row);
+  }
+
+  /** Append a row of `kind` (routed, failed attempt, completed) from a row object. */
+  pushRow(kind: number, row: Readonly<JournalRow>): void {
+    if (kind === ROW_ROUTED) this.pushRouted(row);
+    else if (kind === ROW_ATTEMPT_FAILED) this.pushAttemptFailed(row);
+    else this.pushCompleted(row);
   }
 
   /** Append row `s` of another column store as a row of `kind` (routed, failed attempt, completed). */
   pushFrom(kind: number, src: Readonly<ColumnArrays>, s: number): void {
     const i = this.n++;
     this.kind[i] = kind;
-    if (kind === ROW_ROUTED) copyRouted(this, i, src, s);
-    else if (kind === ROW_ATTEMPT_FAILED) copyAttemptFailed(this, i, src, s);
-    else copyCompleted(this, i, src, s);
+    if (kind === ROW_ROUTED) copyRow.routed(this, i, src, s);
+    else if (kind === ROW_ATTEMPT_FAILED) copyRow.attemptFailed(this, i, src, s);
+    else copyRow.completed(this, i, src, s);
   }
 }
 

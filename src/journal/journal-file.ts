@@ -28,13 +28,7 @@ import { LineReader } from '../util/line-reader.js';
 import { TextOutputFile } from '../util/output-file.js';
 import { FileError } from '../util/user-error.js';
 import { BATCH_SIZE, JournalBatch, type JournalSink } from './journal-batch.js';
-import {
-  type ControlEntry,
-  ROW_ATTEMPT_FAILED,
-  ROW_COMPLETED,
-  ROW_CONTROL,
-  ROW_ROUTED,
-} from './journal-rows.js';
+import { type ControlEntry, ROW_CONTROL } from './journal-rows.js';
 import {
   type ColumnArrays,
   type ColumnName,
@@ -57,11 +51,6 @@ export class JournalFormatError extends FileError {
     this.name = 'JournalFormatError';
   }
 }
-
-const kindOf = (kind: number) => ROW_KINDS.find((k) => k.kind === kind)!;
-export const ROUTED_TYPE = kindOf(ROW_ROUTED).type;
-export const COMPLETED_TYPE = kindOf(ROW_COMPLETED).type;
-export const ATTEMPT_FAILED_TYPE = kindOf(ROW_ATTEMPT_FAILED).type;
 
 type LineEncoder = (b: Readonly<ColumnArrays>, i: number) => string;
 
@@ -304,9 +293,7 @@ class JournalLineParser {
   ): void {
     const values = this.row;
     for (const name of kind.columns) values[name] = this.decode(row, name, line);
-    if (kind.kind === ROW_ROUTED) batch.pushRouted(values);
-    else if (kind.kind === ROW_ATTEMPT_FAILED) batch.pushAttemptFailed(values);
-    else batch.pushCompleted(values);
+    batch.pushRow(kind.kind, values);
   }
 
   private decode(row: Record<string, unknown>, name: ColumnName, line: number): number {

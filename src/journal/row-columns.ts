@@ -32,42 +32,22 @@ export interface RowColumn {
   readonly doc: string;
 }
 
-/** Every row column, in routed-row order (then `latency`). */
+/** Every row column, in routed-row order (then `latency`). Indices are -1 for none. */
 export const ROW_COLUMNS = [
   { name: 't', array: Float64Array, encoding: 'number', doc: 'Simulated time, µs.' },
   { name: 'id', array: Float64Array, encoding: 'number', doc: 'Request id (unique in a run).' },
-  { name: 'listener', array: Int32Array, encoding: 'index', doc: 'Listener index, -1 when none.' },
-  { name: 'template', array: Int32Array, encoding: 'index', doc: 'Request template index.' },
-  {
-    name: 'clientIp',
-    array: Uint32Array,
-    encoding: 'ip',
-    doc: 'Client source IPv4 as an unsigned 32-bit number.',
-  },
+  { name: 'listener', array: Int32Array, encoding: 'index', doc: 'Listener the request was sent to.' },
+  { name: 'template', array: Int32Array, encoding: 'index', doc: 'Request template (host, path, method).' },
+  { name: 'clientIp', array: Uint32Array, encoding: 'ip', doc: 'Client source IPv4, unsigned 32-bit.' },
   { name: 'clientPort', array: Uint16Array, encoding: 'uint', doc: 'Client source port.' },
   { name: 'node', array: Uint16Array, encoding: 'uint', doc: 'Cluster node that handled the request.' },
   { name: 'worker', array: Uint16Array, encoding: 'uint', doc: 'Worker of that node.' },
-  {
-    name: 'scope',
-    array: Int32Array,
-    encoding: 'index',
-    doc: 'Scheduling scope, -1 when none was reached (refused, no such listener).',
-  },
-  {
-    name: 'backend',
-    array: Int32Array,
-    encoding: 'index',
-    doc: 'Backend that served (or failed) the request, -1 when none.',
-  },
+  { name: 'scope', array: Int32Array, encoding: 'index', doc: 'Scheduling scope (none: refused).' },
+  { name: 'backend', array: Int32Array, encoding: 'index', doc: 'Backend that served or failed it.' },
   { name: 'outcome', array: Uint8Array, encoding: 'outcome', doc: 'Outcome code (OUTCOME_NAMES).' },
-  { name: 'attempts', array: Uint8Array, encoding: 'uint', doc: 'Forwarding attempts (0 when refused).' },
+  { name: 'attempts', array: Uint8Array, encoding: 'uint', doc: 'Forwarding attempts (0: refused).' },
   { name: 'flags', array: Uint8Array, encoding: 'uint', doc: 'FLAG_* bits (journal-rows.ts).' },
-  {
-    name: 'latency',
-    array: Float64Array,
-    encoding: 'number',
-    doc: 'µs from arrival to completion (completed rows).',
-  },
+  { name: 'latency', array: Float64Array, encoding: 'number', doc: 'µs from arrival to completion.' },
 ] as const satisfies readonly RowColumn[];
 
 type Columns = (typeof ROW_COLUMNS)[number];
@@ -205,3 +185,17 @@ export function compileRowStore<N extends ColumnName>(names: readonly N[]): RowS
   const body = names.map((n) => `dst.${n}[d] = row.${n};`).join('\n');
   return new Function('dst', 'd', 'row', body) as RowStore<N>;
 }
+
+/** The compiled store of each row kind: a row object's columns into a column store. */
+export const storeRow = {
+  routed: compileRowStore(ROUTED_COLUMNS),
+  attemptFailed: compileRowStore(ATTEMPT_FAILED_COLUMNS),
+  completed: compileRowStore(COMPLETED_COLUMNS),
+};
+
+/** The compiled copy of each row kind: one column store's row into another's. */
+export const copyRow = {
+  routed: compileRowCopy(ROUTED_COLUMNS),
+  attemptFailed: compileRowCopy(ATTEMPT_FAILED_COLUMNS),
+  completed: compileRowCopy(COMPLETED_COLUMNS),
+};

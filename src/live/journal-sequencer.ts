@@ -22,27 +22,20 @@ import {
 } from '../journal/journal-rows.js';
 import {
   ALL_COLUMNS,
-  ATTEMPT_FAILED_COLUMNS,
   type AttemptFailedRow,
   allocateColumns,
-  COMPLETED_COLUMNS,
   type ColumnArrays,
   type CompletedRow,
-  compileRowStore,
   type JournalRow,
   newRow,
-  ROUTED_COLUMNS,
   type RoutedRow,
+  storeRow,
 } from '../journal/row-columns.js';
 
 type ColumnArray = ColumnArrays[keyof ColumnArrays];
 
 const PENDING = 255;
 const DROPPED = 254;
-
-const storeRouted = compileRowStore(ROUTED_COLUMNS);
-const storeAttemptFailed = compileRowStore(ATTEMPT_FAILED_COLUMNS);
-const storeCompleted = compileRowStore(COMPLETED_COLUMNS);
 
 export class JournalSequencer {
   private capacity = 1024;
@@ -87,7 +80,7 @@ export class JournalSequencer {
   routed(seq: number, row: Readonly<RoutedRow>): void {
     const i = seq & this.mask;
     this.kind[i] = ROW_ROUTED;
-    storeRouted(this.cols, i, row);
+    storeRow.routed(this.cols, i, row);
     if (seq === this.head) this.drain();
   }
 
@@ -99,7 +92,7 @@ export class JournalSequencer {
   attemptFailed(seq: number, row: Readonly<AttemptFailedRow>): number {
     const i = seq & this.mask;
     this.kind[i] = ROW_ATTEMPT_FAILED;
-    storeAttemptFailed(this.cols, i, row);
+    storeRow.attemptFailed(this.cols, i, row);
     const next = this.reserve();
     if (seq === this.head) this.drain();
     return next;
@@ -110,7 +103,7 @@ export class JournalSequencer {
     const s = this.reserveSlot();
     const i = s & this.mask;
     this.kind[i] = ROW_COMPLETED;
-    storeCompleted(this.cols, i, row);
+    storeRow.completed(this.cols, i, row);
     this.drain();
   }
 

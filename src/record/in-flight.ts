@@ -5,11 +5,10 @@
  * shape as a journal batch), found by id through an open-addressing hash table; both grow by
  * doubling, nothing is allocated per request.
  */
-import { columnStore, compileRowCopy, ROUTED_COLUMNS } from '../journal/row-columns.js';
+import { columnStore, copyRow, ROUTED_COLUMNS } from '../journal/row-columns.js';
 import type { RowColumns } from './record-format.js';
 
 const EMPTY = -1;
-const copyRouted = compileRowCopy(ROUTED_COLUMNS);
 
 export class InFlightRows extends columnStore(ROUTED_COLUMNS) implements RowColumns {
   /** Rows held now. */
@@ -37,7 +36,7 @@ export class InFlightRows extends columnStore(ROUTED_COLUMNS) implements RowColu
   hold(src: RowColumns, i: number): void {
     if (this.freeTop === 0) this.grow();
     const s = this.free[--this.freeTop];
-    copyRouted(this, s, src, i);
+    copyRow.routed(this, s, src, i);
     this.insert(src.id[i], s);
     this.size++;
   }

@@ -15,7 +15,7 @@
 import type { SchemaElement } from 'hyparquet';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { FLAG_STICKY } from '../journal/journal-rows.js';
-import { allocateColumns, compileRowCopy, ROUTED_COLUMNS } from '../journal/row-columns.js';
+import { allocateColumns, copyRow, ROUTED_COLUMNS } from '../journal/row-columns.js';
 import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { numberToIp } from '../util/ip.js';
 import { prepareOutput, settleOutput } from '../util/output-file.js';
@@ -27,8 +27,6 @@ import type { Definition, RecordFormat, RowColumns } from './record-format.js';
 import { RecordWriter } from './writer.js';
 
 export const ROW_GROUP_ROWS = 65_536;
-
-const copyRouted = compileRowCopy(ROUTED_COLUMNS);
 
 const utf8 = new TextEncoder();
 
@@ -185,7 +183,7 @@ export class ParquetRecordFormat implements RecordFormat {
 
   row(c: RowColumns, i: number, latency: number): void {
     const n = this.n;
-    copyRouted(this.cols, n, c, i);
+    copyRow.routed(this.cols, n, c, i);
     this.latency[n] = latency;
     this.n = n + 1;
     if (this.n === ROW_GROUP_ROWS) this.flush();

@@ -83,19 +83,12 @@ export class CsvReader implements Iterable<CsvRecord> {
       let seg = i;
       while (i < n) {
         const c = chunk.charCodeAt(i);
+        /** A comma or LF ends the field being read. */
+        let fieldEnd = false;
         if (state === UNQUOTED) {
           if (c === COMMA || c === LF) {
-            fields.push(field === '' ? chunk.slice(seg, i) : field + chunk.slice(seg, i));
-            quotedFlags.push(false);
-            cols.push(fieldCol);
-            field = '';
-            state = START;
-            if (c === LF) {
-              recordEnd = true;
-              break;
-            }
-            seg = ++i;
-            fieldCol = this.base + i - this.lineStart + 1;
+            field += chunk.slice(seg, i);
+            fieldEnd = true;
           } else if (c === QUOTE) {
             throw this.syntax('a double quote inside an unquoted field', i);
           } else i++;
@@ -130,8 +123,15 @@ export class CsvReader implements Iterable<CsvRecord> {
           state = QUOTED;
           seg = ++i;
         } else if (c === COMMA || c === LF) {
+          fieldEnd = true;
+        } else if (c === CR) {
+          seg = ++i;
+        } else {
+          throw this.syntax('unexpected character after a closing quote', i);
+        }
+        if (fieldEnd) {
           fields.push(field);
-          quotedFlags.push(true);
+          quotedFlags.push(quoted);
           cols.push(fieldCol);
           field = '';
           quoted = false;
@@ -142,10 +142,6 @@ export class CsvReader implements Iterable<CsvRecord> {
           }
           seg = ++i;
           fieldCol = this.base + i - this.lineStart + 1;
-        } else if (c === CR) {
-          seg = ++i;
-        } else {
-          throw this.syntax('unexpected character after a closing quote', i);
         }
       }
       if (recordEnd) {
