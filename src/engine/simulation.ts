@@ -348,21 +348,17 @@ export class Simulation {
     out.backend = -1;
     out.member = -1;
     if (out.outcome !== OUTCOME_OK) {
-      this.batch.pushRouted(
-        this.now,
-        id,
-        tpl.listener,
-        template,
-        clientIp,
-        clientPort,
-        0,
-        0,
-        -1,
-        -1,
-        out.outcome,
-        0,
-        0,
-      );
+      const row = this.batch.row;
+      row.t = this.now;
+      row.id = id;
+      row.listener = tpl.listener;
+      row.template = template;
+      row.clientIp = clientIp;
+      row.clientPort = clientPort;
+      row.node = row.worker = row.attempts = row.flags = 0;
+      row.scope = row.backend = -1;
+      row.outcome = out.outcome;
+      this.batch.pushRouted(row);
       this.flushIfFull();
       return;
     }
@@ -408,7 +404,14 @@ export class Simulation {
               break;
             }
             flags |= FLAG_RETRIED;
-            this.batch.pushAttemptFailed(this.now, id, scope, failedBackend, out.node, out.worker);
+            const failed = this.batch.row;
+            failed.t = this.now;
+            failed.id = id;
+            failed.scope = scope;
+            failed.backend = failedBackend;
+            failed.node = out.node;
+            failed.worker = out.worker;
+            this.batch.pushAttemptFailed(failed);
             this.flushIfFull();
             attempts++;
           }
@@ -433,21 +436,21 @@ export class Simulation {
     const dist =
       out.outcome === OUTCOME_OK && this.latencyModelled ? this.distributionFor(scope, out.member) : null;
     if (dist !== null) flags |= FLAG_AWAITS_COMPLETION;
-    this.batch.pushRouted(
-      this.now,
-      id,
-      tpl.listener,
-      template,
-      clientIp,
-      clientPort,
-      out.node,
-      out.worker,
-      scope,
-      out.backend,
-      out.outcome,
-      attempts,
-      flags,
-    );
+    const row = this.batch.row;
+    row.t = this.now;
+    row.id = id;
+    row.listener = tpl.listener;
+    row.template = template;
+    row.clientIp = clientIp;
+    row.clientPort = clientPort;
+    row.node = out.node;
+    row.worker = out.worker;
+    row.scope = scope;
+    row.backend = out.backend;
+    row.outcome = out.outcome;
+    row.attempts = attempts;
+    row.flags = flags;
+    this.batch.pushRouted(row);
     this.flushIfFull();
     if (out.outcome !== OUTCOME_OK) return;
     if (dist === null) {
@@ -475,7 +478,13 @@ export class Simulation {
     const start = f[slot * 2 + 1];
     const scope = n[slot * 5];
     this.finishConnection(scope, n[slot * 5 + 1], n[slot * 5 + 2], n[slot * 5 + 3], n[slot * 5 + 4]);
-    this.batch.pushCompleted(this.now, id, scope, n[slot * 5 + 4], this.now - start);
+    const row = this.batch.row;
+    row.t = this.now;
+    row.id = id;
+    row.scope = scope;
+    row.backend = n[slot * 5 + 4];
+    row.latency = this.now - start;
+    this.batch.pushCompleted(row);
     this.flushIfFull();
     this.freeInflight.push(slot);
     this.inflightCount--;

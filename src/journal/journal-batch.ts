@@ -10,52 +10,36 @@ import {
   ROW_CONTROL,
   ROW_ROUTED,
 } from './journal-rows.js';
+import {
+  ALL_COLUMNS,
+  type AttemptFailedRow,
+  type ColumnArrays,
+  type CompletedRow,
+  columnStore,
+  copyRow,
+  type JournalRow,
+  newRow,
+  type RoutedRow,
+  storeRow,
+} from './row-columns.js';
 
 export const BATCH_SIZE = 4096;
 
-/** A column batch of journal rows. Index `i < n` is one row; `kind[i]` says which columns apply. */
-export class JournalBatch {
+/**
+ * A column batch of journal rows. Index `i < n` is one row; `kind[i]` says which columns apply.
+ * The columns are those of ROW_COLUMNS (row-columns.ts), one typed array each.
+ */
+export class JournalBatch extends columnStore(ALL_COLUMNS) {
   n = 0;
   readonly kind: Uint8Array;
-  /** Simulated time, µs. */
-  readonly t: Float64Array;
-  /** Request id (ROUTED, COMPLETED). */
-  readonly id: Float64Array;
-  readonly listener: Int32Array;
-  readonly template: Int32Array;
-  /** Client source IPv4 as an unsigned 32-bit number. */
-  readonly clientIp: Uint32Array;
-  readonly clientPort: Uint16Array;
-  readonly node: Uint16Array;
-  readonly worker: Uint16Array;
-  /** Scheduling scope, -1 when none was reached (refused, no such listener). */
-  readonly scope: Int32Array;
-  /** Backend that served (or failed) the request, -1 when none. */
-  readonly backend: Int32Array;
-  readonly outcome: Uint8Array;
-  readonly attempts: Uint8Array;
-  readonly flags: Uint8Array;
-  /** µs from arrival to completion (COMPLETED rows). */
-  readonly latency: Float64Array;
   /** Control entries, at the indexes whose kind is ROW_CONTROL. */
   readonly control: (ControlEntry | undefined)[];
+  /** A row object for the producer to fill and push: reused for every row, never kept. */
+  readonly row: JournalRow = newRow();
 
   constructor(readonly capacity: number = BATCH_SIZE) {
+    super(capacity);
     this.kind = new Uint8Array(capacity);
-    this.t = new Float64Array(capacity);
-    this.id = new Float64Array(capacity);
-    this.listener = new Int32Array(capacity);
-    this.template = new Int32Array(capacity);
-    this.clientIp = new Uint32Array(capacity);
-    this.clientPort = new Uint16Array(capacity);
-    this.node = new Uint16Array(capacity);
-    this.worker = new Uint16Array(capacity);
-    this.scope = new Int32Array(capacity);
-    this.backend = new Int32Array(capacity);
-    this.outcome = new Uint8Array(capacity);
-    this.attempts = new Uint8Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.latency = new Float64Array(capacity);
     this.control = new Array(capacity).fill(undefined);
   }
 
@@ -76,67 +60,41 @@ export class JournalBatch {
     this.control[i] = entry;
   }
 
-  /** Append a routed row. */
-  pushRouted(
-    t: number,
-    id: number,
-    listener: number,
-    template: number,
-    clientIp: number,
-    clientPort: number,
-    node: number,
-    worker: number,
-    scope: number,
-    backend: number,
-    outcome: number,
-    attempts: number,
-    flags: number,
-  ): void {
+  /** Append a routed row (the ROUTED_COLUMNS of `row`). */
+  pushRouted(row: Readonly<RoutedRow>): void {
     const i = this.n++;
     this.kind[i] = ROW_ROUTED;
-    this.t[i] = t;
-    this.id[i] = id;
-    this.listener[i] = listener;
-    this.template[i] = template;
-    this.clientIp[i] = clientIp;
-    this.clientPort[i] = clientPort;
-    this.node[i] = node;
-    this.worker[i] = worker;
-    this.scope[i] = scope;
-    this.backend[i] = backend;
-    this.outcome[i] = outcome;
-    this.attempts[i] = attempts;
-    this.flags[i] = flags;
+    storeRow.routed(this, i, row);
   }
 
-  /** Append a failed-attempt row. */
-  pushAttemptFailed(
-    t: number,
-    id: number,
-    scope: number,
-    backend: number,
-    node: number,
-    worker: number,
-  ): void {
+  /** Append a failed-attempt row (the ATTEMPT_FAILED_COLUMNS of `row`). */
+  pushAttemptFailed(row: Readonly<AttemptFailedRow>): void {
     const i = this.n++;
     this.kind[i] = ROW_ATTEMPT_FAILED;
-    this.t[i] = t;
-    this.id[i] = id;
-    this.scope[i] = scope;
-    this.backend[i] = backend;
-    this.node[i] = node;
-    this.worker[i] = worker;
+    storeRow.attemptFailed(this, i, row);
   }
 
-  /** Append a completion row. */
-  pushCompleted(t: number, id: number, scope: number, backend: number, latency: number): void {
+  /** Append a completion row (the COMPLETED_COLUMNS of `row`). */
+  pushCompleted(row: Readonly<CompletedRow>): void {
     const i = this.n++;
     this.kind[i] = ROW_COMPLETED;
-    this.t[i] = t;
-    this.id[i] = id;
-    this.scope[i] = scope;
-    this.backend[i] = backend;
-    this.latency[i] = latency;
+    storeRow.completed(this, i, row);
+  }
+
+  /** Append a row of `kind` (routed, failed attempt, completed) from a row object. */
+  pushRow(kind: number, row: Readonly<JournalRow>): void {
+    if (kind === ROW_ROUTED) this.pushRouted(row);
+    else if (kind === ROW_ATTEMPT_FAILED) this.pushAttemptFailed(row);
+    else this.pushCompleted(row);
+  }
+
+  /** Append row `s` of another column store as a row of `kind` (routed, failed attempt, completed). */
+  pushFrom(kind: number, src: Readonly<ColumnArrays>, s: number): void {
+    const i = this.n++;
+    this.kind[i] = kind;
+    if (kind === ROW_ROUTED) copyRow.routed(this, i, src, s);
+    else if (kind === ROW_ATTEMPT_FAILED) copyRow.attemptFailed(this, i, src, s);
+    else copyRow.completed(this, i, src, s);
   }
 }
 

@@ -16,33 +16,71 @@
  *
  * The writer buffers lines and writes them synchronously at line boundaries, through
  * `<file>.partial` renamed to `<file>` only when the run finished normally (see
- * src/record/output-file.ts). The reader streams the file in chunks with bounded memory and
- * reports a malformed line as a `JournalFormatError` naming `file:line`.
+ * src/util/output-file.ts). The reader streams the file line by line with bounded memory and
+ * reports a malformed line as a `JournalFormatError` (a FileError) naming `file:line`.
+ *
+ * The keys, their order and each value's encoding come from the row-column list
+ * (row-columns.ts: ROW_KINDS, ROW_COLUMNS).
  */
-import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { ipToNumber, numberToIp } from '../util/ip.js';
+import { LineReader } from '../util/line-reader.js';
 import { TextOutputFile } from '../util/output-file.js';
+import { FileError } from '../util/user-error.js';
 import { BATCH_SIZE, JournalBatch, type JournalSink } from './journal-batch.js';
-import { type ControlEntry, ROW_ATTEMPT_FAILED, ROW_COMPLETED, ROW_CONTROL } from './journal-rows.js';
+import { type ControlEntry, ROW_CONTROL } from './journal-rows.js';
+import {
+  type ColumnArrays,
+  type ColumnName,
+  columnMax,
+  type JournalRow,
+  newRow,
+  ROW_KINDS,
+  rowColumn,
+} from './row-columns.js';
 
 /** A journal file that cannot be read or has a malformed line. */
-export class JournalFormatError extends Error {
+export class JournalFormatError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     /** 1-based line number, or undefined when the problem is the whole file. */
-    readonly line: number | undefined,
-    readonly problem: string,
+    line: number | undefined,
+    problem: string,
   ) {
-    super(line === undefined ? `${file}: ${problem}` : `${file}:${line}: ${problem}`);
+    super(file, problem, line);
     this.name = 'JournalFormatError';
   }
 }
 
-export const ROUTED_TYPE = 'RequestRouted';
-export const COMPLETED_TYPE = 'RequestCompleted';
-export const ATTEMPT_FAILED_TYPE = 'AttemptFailed';
+type LineEncoder = (b: Readonly<ColumnArrays>, i: number) => string;
+
+/**
+ * The line writer of one row kind. Writing a journal is one such call per row, so the body is
+ * compiled once from the column list with `new Function` (straight-line string concatenation over
+ * plain property loads); a loop over the columns per row would do keyed lookups and an array join
+ * for every request.
+ */
+function compileLineEncoder(type: string, names: readonly ColumnName[]): LineEncoder {
+  const parts = names.map((name, k) => {
+    const key = `${k === 0 ? '' : ','}"${name}":`;
+    const value = `b.${name}[i]`;
+    switch (rowColumn(name).encoding) {
+      case 'ip':
+        return `${JSON.stringify(`${key}"`)} + ip(${value}) + '"'`;
+      case 'outcome':
+        return `${JSON.stringify(`${key}"`)} + outcomes[${value}] + '"'`;
+      default:
+        return `${JSON.stringify(key)} + ${value}`;
+    }
+  });
+  const body = `return ${JSON.stringify(`{"type":"${type}",`)} + ${parts.join(' + ')} + "}\\n";`;
+  const make = new Function('ip', 'outcomes', `return function (b, i) { ${body} };`);
+  return make(numberToIp, OUTCOME_NAMES) as LineEncoder;
+}
+
+/** The line encoder by row kind. */
+const LINE_ENCODERS: LineEncoder[] = [];
+for (const k of ROW_KINDS) LINE_ENCODERS[k.kind] = compileLineEncoder(k.type, k.columns);
 
 /** Writes every journal row as one JSON line. */
 export class JournalFileWriter implements JournalSink {
@@ -76,24 +114,8 @@ export class JournalFileWriter implements JournalSink {
           this.partialRun = entry.partial;
         }
         file.write(`${JSON.stringify(entry)}\n`);
-      } else if (kind === ROW_ATTEMPT_FAILED) {
-        file.write(
-          `{"type":"${ATTEMPT_FAILED_TYPE}","t":${b.t[i]},"id":${b.id[i]},"scope":${b.scope[i]},` +
-            `"backend":${b.backend[i]},"node":${b.node[i]},"worker":${b.worker[i]}}\n`,
-        );
-      } else if (kind === ROW_COMPLETED) {
-        file.write(
-          `{"type":"${COMPLETED_TYPE}","t":${b.t[i]},"id":${b.id[i]},"scope":${b.scope[i]},` +
-            `"backend":${b.backend[i]},"latency":${b.latency[i]}}\n`,
-        );
       } else {
-        file.write(
-          `{"type":"${ROUTED_TYPE}","t":${b.t[i]},"id":${b.id[i]},"listener":${b.listener[i]},` +
-            `"template":${b.template[i]},"clientIp":"${numberToIp(b.clientIp[i])}",` +
-            `"clientPort":${b.clientPort[i]},"node":${b.node[i]},"worker":${b.worker[i]},` +
-            `"scope":${b.scope[i]},"backend":${b.backend[i]},"outcome":"${OUTCOME_NAMES[b.outcome[i]]}",` +
-            `"attempts":${b.attempts[i]},"flags":${b.flags[i]}}\n`,
-        );
+        file.write(LINE_ENCODERS[kind](b, i));
       }
     }
   }
@@ -112,52 +134,29 @@ export class JournalFileWriter implements JournalSink {
   }
 }
 
-const CHUNK_BYTES = 1 << 20;
-
 /**
  * Read a journal file back as batches of `capacity` rows (the last one shorter). Each yielded
  * batch is a new object the consumer may keep. Memory stays bounded: the file is read in chunks.
  */
 export function* readJournalFile(path: string, capacity: number = BATCH_SIZE): Generator<JournalBatch> {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (err) {
-    throw new JournalFormatError(path, undefined, `cannot read: ${(err as Error).message}`);
-  }
   const parser = new JournalLineParser(path);
-  const decoder = new StringDecoder('utf8');
-  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  const lines = new LineReader(path);
   let batch = new JournalBatch(capacity);
-  let rest = '';
-  let lineNo = 0;
   try {
-    for (;;) {
-      const got = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
-      const text = got > 0 ? rest + decoder.write(chunk.subarray(0, got)) : rest + decoder.end();
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
-        lineNo++;
-        parser.parse(text.slice(start, nl), lineNo, batch);
-        start = nl + 1;
-        if (batch.full) {
-          yield batch;
-          batch = new JournalBatch(capacity);
-        }
+    for (const text of lines) {
+      parser.parse(text, lines.line, batch);
+      if (batch.full) {
+        yield batch;
+        batch = new JournalBatch(capacity);
       }
-      rest = text.slice(start);
-      if (got === 0) break;
     }
-    if (rest.length > 0) {
-      lineNo++;
-      parser.parse(rest, lineNo, batch);
-    }
-    if (batch.n > 0) yield batch;
-  } finally {
-    fs.closeSync(fd);
+  } catch (err) {
+    // The reader's own errors (cannot read, line too long) as the journal's.
+    if (err instanceof FileError && !(err instanceof JournalFormatError))
+      throw new JournalFormatError(path, err.line, err.problem);
+    throw err;
   }
+  if (batch.n > 0) yield batch;
 }
 
 const OUTCOME_CODE = new Map<string, number>(OUTCOME_NAMES.map((name, code) => [name, code]));
@@ -251,8 +250,11 @@ function fits(value: unknown, kind: FieldKind): boolean {
   }
 }
 
+type IndexColumn = 'listener' | 'template' | 'backend' | 'scope';
+
 /** Parses and checks one line at a time, tracking which indices have been defined. */
 class JournalLineParser {
+  private readonly row: JournalRow = newRow();
   private readonly defined = {
     listener: new Set<number>(),
     template: new Set<number>(),
@@ -262,8 +264,7 @@ class JournalLineParser {
 
   constructor(private readonly file: string) {}
 
-  parse(raw: string, line: number, batch: JournalBatch): void {
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  parse(text: string, line: number, batch: JournalBatch): void {
     if (text.trim() === '') return;
     let row: Record<string, unknown>;
     try {
@@ -276,67 +277,48 @@ class JournalLineParser {
     const type = row.type;
     if (typeof type !== 'string') throw this.error(line, 'missing "type"');
     this.need(row, 't', 'number', line);
-    if (type === ROUTED_TYPE) this.routed(row, line, batch);
-    else if (type === COMPLETED_TYPE) this.completed(row, line, batch);
-    else if (type === ATTEMPT_FAILED_TYPE) this.attemptFailed(row, line, batch);
+    const kind = ROW_KINDS.find((k) => k.type === type);
+    if (kind !== undefined) this.columns(row, kind, line, batch);
     else if (Object.hasOwn(CONTROL_FIELDS, type))
       this.control(row, type as ControlEntry['type'], line, batch);
     else throw this.error(line, `unknown row type "${type}"`);
   }
 
-  private routed(row: Record<string, unknown>, line: number, batch: JournalBatch): void {
-    const id = this.need(row, 'id', 'number', line) as number;
-    const listener = this.ref(row, 'listener', line);
-    const template = this.ref(row, 'template', line);
-    const ipText = this.need(row, 'clientIp', 'string', line) as string;
-    const clientIp = ipToNumber(ipText);
-    if (clientIp === undefined) throw this.error(line, `"clientIp" is not an IPv4 address: "${ipText}"`);
-    const clientPort = this.range(row, 'clientPort', 0, 65535, line);
-    const node = this.range(row, 'node', 0, 65535, line);
-    const worker = this.range(row, 'worker', 0, 65535, line);
-    const scope = this.ref(row, 'scope', line);
-    const backend = this.ref(row, 'backend', line);
-    const outcomeName = this.need(row, 'outcome', 'string', line) as string;
-    const outcome = OUTCOME_CODE.get(outcomeName);
-    if (outcome === undefined)
-      throw this.error(
-        line,
-        `unknown outcome "${outcomeName}" (expected one of ${OUTCOME_NAMES.join(', ')})`,
-      );
-    const attempts = this.range(row, 'attempts', 0, 255, line);
-    const flags = this.range(row, 'flags', 0, 255, line);
-    batch.pushRouted(
-      row.t as number,
-      id,
-      listener,
-      template,
-      clientIp,
-      clientPort,
-      node,
-      worker,
-      scope,
-      backend,
-      outcome,
-      attempts,
-      flags,
-    );
+  /** A routed, failed-attempt or completed row: each of its columns decoded and checked. */
+  private columns(
+    row: Record<string, unknown>,
+    kind: (typeof ROW_KINDS)[number],
+    line: number,
+    batch: JournalBatch,
+  ): void {
+    const values = this.row;
+    for (const name of kind.columns) values[name] = this.decode(row, name, line);
+    batch.pushRow(kind.kind, values);
   }
 
-  private attemptFailed(row: Record<string, unknown>, line: number, batch: JournalBatch): void {
-    const id = this.need(row, 'id', 'number', line) as number;
-    const scope = this.ref(row, 'scope', line);
-    const backend = this.ref(row, 'backend', line);
-    const node = this.range(row, 'node', 0, 65535, line);
-    const worker = this.range(row, 'worker', 0, 65535, line);
-    batch.pushAttemptFailed(row.t as number, id, scope, backend, node, worker);
-  }
-
-  private completed(row: Record<string, unknown>, line: number, batch: JournalBatch): void {
-    const id = this.need(row, 'id', 'number', line) as number;
-    const scope = this.ref(row, 'scope', line);
-    const backend = this.ref(row, 'backend', line);
-    const latency = this.need(row, 'latency', 'number', line) as number;
-    batch.pushCompleted(row.t as number, id, scope, backend, latency);
+  private decode(row: Record<string, unknown>, name: ColumnName, line: number): number {
+    const column = rowColumn(name);
+    switch (column.encoding) {
+      case 'number':
+        return this.need(row, name, 'number', line) as number;
+      case 'index':
+        return this.ref(row, name as IndexColumn, line);
+      case 'uint':
+        return this.range(row, name, 0, columnMax(column), line);
+      case 'ip': {
+        const text = this.need(row, name, 'string', line) as string;
+        const ip = ipToNumber(text);
+        if (ip === undefined) throw this.error(line, `"${name}" is not an IPv4 address: "${text}"`);
+        return ip;
+      }
+      case 'outcome': {
+        const text = this.need(row, name, 'string', line) as string;
+        const code = OUTCOME_CODE.get(text);
+        if (code === undefined)
+          throw this.error(line, `unknown outcome "${text}" (expected one of ${OUTCOME_NAMES.join(', ')})`);
+        return code;
+      }
+    }
   }
 
   private control(
@@ -386,7 +368,7 @@ class JournalLineParser {
   }
 
   /** An index field: -1 (none) or an index defined by an earlier `*Defined` line. */
-  private ref(row: Record<string, unknown>, field: keyof JournalLineParser['defined'], line: number): number {
+  private ref(row: Record<string, unknown>, field: IndexColumn, line: number): number {
     const v = this.need(row, field, 'int', line) as number;
     if (v !== -1 && !this.defined[field].has(v))
       throw this.error(line, `${String(row.type)}: ${field} ${v} is used before its definition line`);

@@ -20,6 +20,19 @@ import {
   ROW_CONTROL,
   ROW_ROUTED,
 } from '../journal/journal-rows.js';
+import {
+  ALL_COLUMNS,
+  type AttemptFailedRow,
+  allocateColumns,
+  type ColumnArrays,
+  type CompletedRow,
+  type JournalRow,
+  newRow,
+  type RoutedRow,
+  storeRow,
+} from '../journal/row-columns.js';
+
+type ColumnArray = ColumnArrays[keyof ColumnArrays];
 
 const PENDING = 255;
 const DROPPED = 254;
@@ -28,26 +41,16 @@ export class JournalSequencer {
   private capacity = 1024;
   private mask = this.capacity - 1;
   private kind = new Uint8Array(this.capacity);
-  private t = new Float64Array(this.capacity);
-  private id = new Float64Array(this.capacity);
-  private listener = new Int32Array(this.capacity);
-  private template = new Int32Array(this.capacity);
-  private clientIp = new Uint32Array(this.capacity);
-  private clientPort = new Uint16Array(this.capacity);
-  private node = new Uint16Array(this.capacity);
-  private worker = new Uint16Array(this.capacity);
-  private scope = new Int32Array(this.capacity);
-  private backend = new Int32Array(this.capacity);
-  private outcome = new Uint8Array(this.capacity);
-  private attempts = new Uint8Array(this.capacity);
-  private flags = new Uint8Array(this.capacity);
-  private latency = new Float64Array(this.capacity);
+  /** The ring: one array per row column, slot = sequence number & mask. */
+  private cols: ColumnArrays = allocateColumns(ALL_COLUMNS, this.capacity);
   private controls: (ControlEntry | undefined)[] = new Array(this.capacity).fill(undefined);
   /** Next sequence number to emit / to hand out. */
   private head = 0;
   private tail = 0;
   private readonly batch = new JournalBatch();
   private ended = false;
+  /** A row object for the producer to fill and hand to `routed`, `attemptFailed`, `completed`. */
+  readonly row: JournalRow = newRow();
   /** Routed rows given up at the end (request still open). */
   dropped = 0;
   /** Rows emitted, by kind. */
@@ -61,12 +64,12 @@ export class JournalSequencer {
     const s = this.reserveSlot();
     const i = s & this.mask;
     this.kind[i] = ROW_CONTROL;
-    this.t[i] = entry.t;
+    this.cols.t[i] = entry.t;
     this.controls[i] = entry;
     this.drain();
   }
 
-  /** Reserve the place of a routed row (at pick time); fill it with `routed(seq, …)`. */
+  /** Reserve the place of a routed row (at pick time); fill it with `routed(seq, row)`. */
   reserve(): number {
     const s = this.reserveSlot();
     this.kind[s & this.mask] = PENDING;
@@ -74,37 +77,10 @@ export class JournalSequencer {
   }
 
   /** Fill a reserved routed row. */
-  routed(
-    seq: number,
-    t: number,
-    id: number,
-    listener: number,
-    template: number,
-    clientIp: number,
-    clientPort: number,
-    node: number,
-    worker: number,
-    scope: number,
-    backend: number,
-    outcome: number,
-    attempts: number,
-    flags: number,
-  ): void {
+  routed(seq: number, row: Readonly<RoutedRow>): void {
     const i = seq & this.mask;
     this.kind[i] = ROW_ROUTED;
-    this.t[i] = t;
-    this.id[i] = id;
-    this.listener[i] = listener;
-    this.template[i] = template;
-    this.clientIp[i] = clientIp;
-    this.clientPort[i] = clientPort;
-    this.node[i] = node;
-    this.worker[i] = worker;
-    this.scope[i] = scope;
-    this.backend[i] = backend;
-    this.outcome[i] = outcome;
-    this.attempts[i] = attempts;
-    this.flags[i] = flags;
+    storeRow.routed(this.cols, i, row);
     if (seq === this.head) this.drain();
   }
 
@@ -113,38 +89,21 @@ export class JournalSequencer {
    * request's next place, so the attempt precedes the routed row as in the simulation's journal.
    * Returns the new reservation.
    */
-  attemptFailed(
-    seq: number,
-    t: number,
-    id: number,
-    scope: number,
-    backend: number,
-    node: number,
-    worker: number,
-  ): number {
+  attemptFailed(seq: number, row: Readonly<AttemptFailedRow>): number {
     const i = seq & this.mask;
     this.kind[i] = ROW_ATTEMPT_FAILED;
-    this.t[i] = t;
-    this.id[i] = id;
-    this.scope[i] = scope;
-    this.backend[i] = backend;
-    this.node[i] = node;
-    this.worker[i] = worker;
+    storeRow.attemptFailed(this.cols, i, row);
     const next = this.reserve();
     if (seq === this.head) this.drain();
     return next;
   }
 
   /** Append a completion row now (after its routed row's reservation, so it never precedes it). */
-  completed(t: number, id: number, scope: number, backend: number, latency: number): void {
+  completed(row: Readonly<CompletedRow>): void {
     const s = this.reserveSlot();
     const i = s & this.mask;
     this.kind[i] = ROW_COMPLETED;
-    this.t[i] = t;
-    this.id[i] = id;
-    this.scope[i] = scope;
-    this.backend[i] = backend;
-    this.latency[i] = latency;
+    storeRow.completed(this.cols, i, row);
     this.drain();
   }
 
@@ -193,35 +152,10 @@ export class JournalSequencer {
       if (k === ROW_CONTROL) {
         b.pushControl(this.controls[i]!);
         this.controls[i] = undefined;
-      } else if (k === ROW_ROUTED) {
-        b.pushRouted(
-          this.t[i],
-          this.id[i],
-          this.listener[i],
-          this.template[i],
-          this.clientIp[i],
-          this.clientPort[i],
-          this.node[i],
-          this.worker[i],
-          this.scope[i],
-          this.backend[i],
-          this.outcome[i],
-          this.attempts[i],
-          this.flags[i],
-        );
-        this.routedRows++;
-      } else if (k === ROW_ATTEMPT_FAILED) {
-        b.pushAttemptFailed(
-          this.t[i],
-          this.id[i],
-          this.scope[i],
-          this.backend[i],
-          this.node[i],
-          this.worker[i],
-        );
       } else {
-        b.pushCompleted(this.t[i], this.id[i], this.scope[i], this.backend[i], this.latency[i]);
-        this.completedRows++;
+        b.pushFrom(k, this.cols, i);
+        if (k === ROW_ROUTED) this.routedRows++;
+        else if (k === ROW_COMPLETED) this.completedRows++;
       }
       if (b.full) this.emit();
     }
@@ -242,20 +176,10 @@ export class JournalSequencer {
       return b;
     };
     this.kind = copy(this.kind, (n) => new Uint8Array(n));
-    this.t = copy(this.t, (n) => new Float64Array(n));
-    this.id = copy(this.id, (n) => new Float64Array(n));
-    this.listener = copy(this.listener, (n) => new Int32Array(n));
-    this.template = copy(this.template, (n) => new Int32Array(n));
-    this.clientIp = copy(this.clientIp, (n) => new Uint32Array(n));
-    this.clientPort = copy(this.clientPort, (n) => new Uint16Array(n));
-    this.node = copy(this.node, (n) => new Uint16Array(n));
-    this.worker = copy(this.worker, (n) => new Uint16Array(n));
-    this.scope = copy(this.scope, (n) => new Int32Array(n));
-    this.backend = copy(this.backend, (n) => new Int32Array(n));
-    this.outcome = copy(this.outcome, (n) => new Uint8Array(n));
-    this.attempts = copy(this.attempts, (n) => new Uint8Array(n));
-    this.flags = copy(this.flags, (n) => new Uint8Array(n));
-    this.latency = copy(this.latency, (n) => new Float64Array(n));
+    const cols = allocateColumns(ALL_COLUMNS, cap) as Record<string, ColumnArray>;
+    const from = this.cols as Record<string, ColumnArray>;
+    for (const name of ALL_COLUMNS) cols[name] = copy(from[name], () => cols[name]);
+    this.cols = cols as ColumnArrays;
     const controls: (ControlEntry | undefined)[] = new Array(cap).fill(undefined);
     for (let s = this.head; s < this.tail; s++) controls[s & (cap - 1)] = this.controls[s & (old - 1)];
     this.controls = controls;

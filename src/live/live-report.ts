@@ -5,16 +5,22 @@
  * counts, failures attributed to backends, health checks, the timeline as it happened, and the
  * cross-check with the simulation of the same requests.
  *
- * Rendered in every report format: appended to the table and Markdown outputs, as a `live` key
- * of the JSON report, and as a section of the HTML page.
+ * Rendered in every report format through the report's own document blocks (`liveBlocks`, after
+ * the standard report's sections in the table, Markdown and HTML outputs), and as a `live` key of
+ * the JSON report.
  */
 import type { CompareResult } from '../report/distribution-compare.js';
-import { type ReportFormat, renderReport } from '../report/render/render-report.js';
-import type { Report } from '../report/report-model.js';
+import type { Block, Cell, Tone } from '../report/render/doc.js';
+import { renderHtml } from '../report/render/html.js';
+import { renderJsonValue } from '../report/render/json.js';
+import { renderBlocksAsMarkdown } from '../report/render/markdown.js';
+import type { ReportFormat } from '../report/render/render-report.js';
+import { reportBlocks } from '../report/render/sections.js';
+import { renderBlocksAsText } from '../report/render/table.js';
+import type { LatencySummary, Report } from '../report/report-model.js';
 import { formatDuration } from '../util/duration.js';
 import type { CrossCheck } from './cross-check.js';
 import type { LiveRunResult } from './live-run.js';
-import type { LatencySummary } from './load-driver.js';
 
 export interface BackendAgreement {
   readonly backend: string;
@@ -216,33 +222,51 @@ export function liveSection(r: LiveRunResult, cross: CrossCheck | null, report?:
   };
 }
 
-/** The live section as plain text (the table format) or Markdown. */
-export function renderLiveText(s: LiveSection, markdown: boolean): string {
-  const h = (t: string) => (markdown ? `\n## ${t}\n\n` : `\n${t}\n${'─'.repeat(t.length)}\n`);
-  const table = (head: string[], rows: (string | number)[][]): string => {
-    const cells = [head, ...rows.map((r) => r.map(String))];
-    if (markdown) {
-      const line = (r: string[]) => `| ${r.join(' | ')} |`;
-      return `${[line(cells[0]), line(cells[0].map(() => '---')), ...cells.slice(1).map(line)].join('\n')}\n`;
-    }
-    const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-    return `${cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n')}\n`;
-  };
+/** The live section as report blocks (rendered by report/render like every other section). */
+export function liveBlocks(s: LiveSection): Block[] {
+  const out: Block[] = [];
+  const heading = (text: string) => out.push({ kind: 'heading', level: 2, text });
+  const note = (text: string, tone?: Tone) =>
+    out.push(tone ? { kind: 'note', text, tone } : { kind: 'note', text });
+  const table = (headers: readonly string[], rows: readonly (readonly (string | number | Cell)[])[]) =>
+    out.push({
+      kind: 'table',
+      columns: headers.map((header, i) => (i === 0 ? { header } : { header, align: 'right' as const })),
+      rows: rows.map((r) => r.map((c) => (typeof c === 'number' ? String(c) : c))),
+    });
   const a = s.accounting;
-  let out = h(`Live run${s.partial ? ' (PARTIAL: interrupted)' : ''}`);
-  out += `load: ${s.schedule}, ${s.connections} connection(s), ${s.wallSeconds} s wall, ${s.throughput} responses/s\n`;
-  out += `accounting: sent ${a.sent} = completed ${a.completed} + failed ${a.failed} + lost ${a.lost} + in flight ${a.inFlight} (${a.balanced ? 'exact' : 'DOES NOT ADD UP'})\n`;
-  out += `status codes: ${
-    Object.entries(s.status)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ') || 'none'
-  }\n`;
   const p = s.proxy;
-  out += `proxies: ${p.arrived} arrived, ${p.ok} ok, ${p.noBackend} 503 no eligible backend, ${p.refused} refused (listener stopped), ${p.backendErrors} backend errors, ${p.retries} retries on another backend${p.badRequest ? `, ${p.badRequest} 400 bad request` : ''}\n`;
+  heading(`Live run${s.partial ? ' (PARTIAL: interrupted)' : ''}`);
+  out.push({
+    kind: 'fields',
+    items: [
+      [
+        'load',
+        `${s.schedule}, ${s.connections} connection(s), ${s.wallSeconds} s wall, ${s.throughput} responses/s`,
+      ],
+      [
+        'accounting',
+        {
+          text: `sent ${a.sent} = completed ${a.completed} + failed ${a.failed} + lost ${a.lost} + in flight ${a.inFlight} (${a.balanced ? 'exact' : 'DOES NOT ADD UP'})`,
+          tone: a.balanced ? 'ok' : 'bad',
+        },
+      ],
+      [
+        'status codes',
+        Object.entries(s.status)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ') || 'none',
+      ],
+      [
+        'proxies',
+        `${p.arrived} arrived, ${p.ok} ok, ${p.noBackend} 503 no eligible backend, ${p.refused} refused (listener stopped), ${p.backendErrors} backend errors, ${p.retries} retries on another backend${p.badRequest ? `, ${p.badRequest} 400 bad request` : ''}`,
+      ],
+    ],
+  });
   const l = s.latencyUs;
   const ac = s.autocannon.latencyMs;
-  out += h('Latency and throughput');
-  out += table(
+  heading('Latency and throughput');
+  table(
     ['measured by', 'unit', 'count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'],
     [
       ['load driver', 'µs', l.count, l.mean, l.p50, l.p90, l.p99, l.p999, l.max],
@@ -259,38 +283,56 @@ export function renderLiveText(s: LiveSection, markdown: boolean): string {
       ],
     ],
   );
-  out += `autocannon: ${s.autocannon.total} responses, ${s.autocannon.errors} errors (${s.autocannon.timeouts} timeouts), ${s.autocannon.non2xx} non-2xx; its requests.sent ${s.autocannon.sent} is not used for accounting\n`;
-  out += h('Backend side vs client side');
-  out += table(
-    ['backend', 'backend side', 'client side (X-Backend)', 'failed attempts', 'agree'],
-    s.backends.map((b) => [b.backend, b.backendSide, b.clientSide, b.failedAttempts, b.agree ? 'yes' : 'NO']),
+  note(
+    `autocannon: ${s.autocannon.total} responses, ${s.autocannon.errors} errors (${s.autocannon.timeouts} timeouts), ${s.autocannon.non2xx} non-2xx; its requests.sent ${s.autocannon.sent} is not used for accounting`,
   );
-  out += s.countsAgree
-    ? 'every backend-side count equals its client-side count\n'
-    : 'counts differ: responses a backend sent that never reached the client (in flight or cut off at the end, or lost with a killed backend)\n';
+  heading('Backend side vs client side');
+  table(
+    ['backend', 'backend side', 'client side (X-Backend)', 'failed attempts', 'agree'],
+    s.backends.map((b) => [
+      b.backend,
+      b.backendSide,
+      b.clientSide,
+      b.failedAttempts,
+      b.agree ? 'yes' : { text: 'NO', tone: 'bad' },
+    ]),
+  );
+  if (s.countsAgree) note('every backend-side count equals its client-side count', 'ok');
+  else
+    note(
+      'counts differ: responses a backend sent that never reached the client (in flight or cut off at the end, or lost with a killed backend)',
+      'warn',
+    );
   const un = Object.entries(s.unattributed);
   if (un.length > 0)
-    out += `responses without X-Backend (from the proxy itself): ${un.map(([k, v]) => `${k}: ${v}`).join(', ')}\n`;
+    note(
+      `responses without X-Backend (from the proxy itself): ${un.map(([k, v]) => `${k}: ${v}`).join(', ')}`,
+    );
   const hc = s.health;
-  out += `health checks: ${hc.probes} probe(s), ${hc.checks} checks, ${hc.failed} failed, ${hc.transitions} verdict change(s); backends answered ${hc.checksServed}\n`;
+  note(
+    `health checks: ${hc.probes} probe(s), ${hc.checks} checks, ${hc.failed} failed, ${hc.transitions} verdict change(s); backends answered ${hc.checksServed}`,
+  );
   if (s.timeline.length > 0 || s.timelineNotReached > 0) {
-    out += h('Timeline (as it happened)');
-    out += table(
+    heading('Timeline (as it happened)');
+    table(
       ['due', 'applied', 'what'],
       s.timeline.map((e) => [
         formatDuration(e.at),
         formatDuration(e.applied),
-        e.rejected ? `${e.what} REJECTED ${e.rejected}` : e.what,
+        e.rejected ? { text: `${e.what} REJECTED ${e.rejected}`, tone: 'bad' } : e.what,
       ]),
     );
     if (s.timelineNotReached > 0)
-      out += `${s.timelineNotReached} timeline entr(y/ies) not reached before the load ended\n`;
+      note(`${s.timelineNotReached} timeline entr(y/ies) not reached before the load ended`, 'warn');
   }
   if (s.crossCheck) {
     const c = s.crossCheck;
-    out += h('Cross-check: live vs the simulation of the same requests');
-    out += `${c.passed ? 'PASSED' : 'FAILED'}: every backend share within ${c.maxDiff} (simulated ${c.simulated} requests)\n`;
-    out += table(
+    heading('Cross-check: live vs the simulation of the same requests');
+    note(
+      `${c.passed ? 'PASSED' : 'FAILED'}: every backend share within ${c.maxDiff} (simulated ${c.simulated} requests)`,
+      c.passed ? 'ok' : 'bad',
+    );
+    table(
       ['group', 'backend', 'model', 'live', 'model share', 'live share', 'diff'],
       c.groups.flatMap((g) =>
         g.backends.map((b) => [
@@ -300,11 +342,11 @@ export function renderLiveText(s: LiveSection, markdown: boolean): string {
           b.countB,
           b.shareA,
           b.shareB,
-          `${b.diff}${b.exceeded ? ' !' : ''}`,
+          b.exceeded ? { text: `${b.diff} !`, tone: 'bad' } : `${b.diff}`,
         ]),
       ),
     );
-    out += table(
+    table(
       ['group', 'χ²', 'df', 'p-value', 'TVD', 'max |diff|', 'result'],
       c.groups.map((g) => [
         g.group,
@@ -313,29 +355,30 @@ export function renderLiveText(s: LiveSection, markdown: boolean): string {
         g.pValue ?? '-',
         g.tvd,
         g.maxAbsDiff,
-        g.exceeded ? 'EXCEEDED' : 'ok',
+        g.exceeded ? { text: 'EXCEEDED', tone: 'bad' } : 'ok',
       ]),
     );
     if (c.health.length > 0) {
-      out +=
-        'health verdicts, live vs model (live checks run at their own phase and time out on a stopped ECS;\n' +
-        'the model notices a change after exactly threshold × interval):\n';
+      note(
+        'health verdicts, live vs model (live checks run at their own phase and time out on a stopped ECS; ' +
+          'the model notices a change after exactly threshold × interval):',
+      );
       const t = (us: number | null) => (us === null ? '-' : formatDuration(us));
-      out += table(
+      table(
         ['group', 'backend', 'became', 'live', 'model'],
         c.health.map((h) => [h.group, h.backend, h.healthy ? 'healthy' : 'unhealthy', t(h.live), t(h.model)]),
       );
     }
   }
   if (s.journal.dropped > 0)
-    out += `${s.journal.dropped} request(s) still open at the end have no journal row\n`;
+    note(`${s.journal.dropped} request(s) still open at the end have no journal row`);
   if (s.layer4NotDriven.length > 0)
-    out += `layer-4 listeners not driven live: ${s.layer4NotDriven.join(', ')}\n`;
-  for (const n of s.notes) out += `note: ${n}\n`;
+    note(`layer-4 listeners not driven live: ${s.layer4NotDriven.join(', ')}`);
+  for (const n of s.notes) note(`note: ${n}`);
   return out;
 }
 
-/** The whole live report in one format. */
+/** The whole live report in one format: the standard report's sections, then the live ones. */
 export function renderLiveReport(
   report: Report,
   live: LiveSection,
@@ -343,25 +386,13 @@ export function renderLiveReport(
   color = false,
 ): string {
   switch (format) {
-    case 'json': {
-      const base = JSON.parse(renderReport(report, 'json')) as Record<string, unknown>;
-      return `${JSON.stringify({ ...base, live }, null, 2)}\n`;
-    }
-    case 'html': {
-      const html = renderReport(report, 'html');
-      const section = `<section id="live"><h2>Live run</h2><pre>${escapeHtml(renderLiveText(live, false))}</pre></section>`;
-      const at = html.lastIndexOf('</body>');
-      return at < 0 ? html + section : `${html.slice(0, at)}${section}\n${html.slice(at)}`;
-    }
+    case 'json':
+      return renderJsonValue({ ...report, live });
+    case 'html':
+      return renderHtml(report, liveBlocks(live));
     case 'md':
-      return `${renderReport(report, 'md')}${renderLiveText(live, true)}`;
-    default:
-      return `${renderReport(report, 'table', { color })}${renderLiveText(live, false)}`;
+      return renderBlocksAsMarkdown([...reportBlocks(report), ...liveBlocks(live)]);
+    case 'table':
+      return renderBlocksAsText([...reportBlocks(report), ...liveBlocks(live)], { color });
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
-  );
 }

@@ -29,6 +29,7 @@ import autocannon, {
   type RawResult,
 } from 'autocannon';
 import hdr from 'hdr-histogram-js';
+import type { LatencySummary } from '../report/report-model.js';
 import type { ClientModel } from '../scenario/scenario-model.js';
 import { numberToIp } from '../util/ip.js';
 import type { LiveClock } from './clock.js';
@@ -61,16 +62,6 @@ export interface Accounting {
   /** The connection closed with neither a response nor an error. */
   readonly lost: number;
   readonly inFlight: number;
-}
-
-export interface LatencySummary {
-  readonly count: number;
-  readonly mean: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
 }
 
 export interface LoadResult {
@@ -416,6 +407,7 @@ export class LoadDriver {
     const h = this.histogram;
     const latencyUs: LatencySummary = {
       count: h.totalCount,
+      min: h.totalCount === 0 ? 0 : h.minNonZeroValue,
       mean: round(h.totalCount === 0 ? 0 : h.mean),
       p50: h.getValueAtPercentile(50),
       p90: h.getValueAtPercentile(90),
@@ -433,6 +425,7 @@ export class LoadDriver {
         instances: this.instanceCount,
         latencyMs: {
           count: agg.latency.totalCount,
+          min: agg.latency.min,
           mean: round(agg.latency.mean),
           p50: agg.latency.p50,
           p90: agg.latency.p90,
@@ -447,7 +440,7 @@ export class LoadDriver {
         total: this.raws.reduce((n, r) => n + r.totalCompletedRequests, 0),
       };
     } else {
-      const zero = { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
+      const zero = { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
       ac = {
         instances: this.instanceCount,
         latencyMs: zero,

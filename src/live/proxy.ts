@@ -373,7 +373,13 @@ class Exchange implements UpstreamSink {
     this.record(OUTCOME_OK, out.scope, out.backend);
     if (ctx.journal) {
       const latencyUs = Math.round((performance.now() - this.wallStart) * 1000 * ctx.clock.scale);
-      ctx.journal.completed(ctx.clock.now(), this.id, out.scope, out.backend, latencyUs);
+      const row = ctx.journal.row;
+      row.t = ctx.clock.now();
+      row.id = this.id;
+      row.scope = out.scope;
+      row.backend = out.backend;
+      row.latency = latencyUs;
+      ctx.journal.completed(row);
     }
     this.done();
   }
@@ -392,16 +398,16 @@ class Exchange implements UpstreamSink {
       if (b.retry(out, this.tried, this.stamp)) {
         ctx.stats.retries++;
         // The failed attempt takes the request's place in the journal; the routed row follows it.
-        if (ctx.journal !== null && this.seq >= 0)
-          this.seq = ctx.journal.attemptFailed(
-            this.seq,
-            ctx.clock.now(),
-            this.id,
-            out.scope,
-            failedBackend,
-            out.node,
-            out.worker,
-          );
+        if (ctx.journal !== null && this.seq >= 0) {
+          const row = ctx.journal.row;
+          row.t = ctx.clock.now();
+          row.id = this.id;
+          row.scope = out.scope;
+          row.backend = failedBackend;
+          row.node = out.node;
+          row.worker = out.worker;
+          this.seq = ctx.journal.attemptFailed(this.seq, row);
+        }
         this.flags |= FLAG_RETRIED;
         this.send();
         return;
@@ -450,22 +456,21 @@ class Exchange implements UpstreamSink {
     if (journal === null) return;
     const seq = this.seq >= 0 ? this.seq : journal.reserve();
     const out = this.out;
-    journal.routed(
-      seq,
-      this.t,
-      this.id,
-      this.proxy.listener,
-      this.template,
-      this.clientIp,
-      this.clientPort,
-      scope >= 0 ? out.node : 0,
-      scope >= 0 ? out.worker : 0,
-      scope,
-      backend,
-      outcome,
-      this.attempts,
-      this.flags,
-    );
+    const row = journal.row;
+    row.t = this.t;
+    row.id = this.id;
+    row.listener = this.proxy.listener;
+    row.template = this.template;
+    row.clientIp = this.clientIp;
+    row.clientPort = this.clientPort;
+    row.node = scope >= 0 ? out.node : 0;
+    row.worker = scope >= 0 ? out.worker : 0;
+    row.scope = scope;
+    row.backend = backend;
+    row.outcome = outcome;
+    row.attempts = this.attempts;
+    row.flags = this.flags;
+    journal.routed(seq, row);
   }
 
   private done(): void {

@@ -5,25 +5,12 @@
  * shape as a journal batch), found by id through an open-addressing hash table; both grow by
  * doubling, nothing is allocated per request.
  */
+import { columnStore, copyRow, ROUTED_COLUMNS } from '../journal/row-columns.js';
 import type { RowColumns } from './record-format.js';
 
 const EMPTY = -1;
 
-export class InFlightRows implements RowColumns {
-  t: Float64Array;
-  id: Float64Array;
-  listener: Int32Array;
-  template: Int32Array;
-  clientIp: Uint32Array;
-  clientPort: Uint16Array;
-  node: Uint16Array;
-  worker: Uint16Array;
-  scope: Int32Array;
-  backend: Int32Array;
-  outcome: Uint8Array;
-  attempts: Uint8Array;
-  flags: Uint8Array;
-
+export class InFlightRows extends columnStore(ROUTED_COLUMNS) implements RowColumns {
   /** Rows held now. */
   size = 0;
   private capacity: number;
@@ -35,20 +22,8 @@ export class InFlightRows implements RowColumns {
   private mask: number;
 
   constructor(initialCapacity = 1024) {
+    super(initialCapacity);
     this.capacity = initialCapacity;
-    this.t = new Float64Array(initialCapacity);
-    this.id = new Float64Array(initialCapacity);
-    this.listener = new Int32Array(initialCapacity);
-    this.template = new Int32Array(initialCapacity);
-    this.clientIp = new Uint32Array(initialCapacity);
-    this.clientPort = new Uint16Array(initialCapacity);
-    this.node = new Uint16Array(initialCapacity);
-    this.worker = new Uint16Array(initialCapacity);
-    this.scope = new Int32Array(initialCapacity);
-    this.backend = new Int32Array(initialCapacity);
-    this.outcome = new Uint8Array(initialCapacity);
-    this.attempts = new Uint8Array(initialCapacity);
-    this.flags = new Uint8Array(initialCapacity);
     this.free = new Int32Array(initialCapacity);
     for (let s = 0; s < initialCapacity; s++) this.free[s] = initialCapacity - 1 - s;
     this.freeTop = initialCapacity;
@@ -61,19 +36,7 @@ export class InFlightRows implements RowColumns {
   hold(src: RowColumns, i: number): void {
     if (this.freeTop === 0) this.grow();
     const s = this.free[--this.freeTop];
-    this.t[s] = src.t[i];
-    this.id[s] = src.id[i];
-    this.listener[s] = src.listener[i];
-    this.template[s] = src.template[i];
-    this.clientIp[s] = src.clientIp[i];
-    this.clientPort[s] = src.clientPort[i];
-    this.node[s] = src.node[i];
-    this.worker[s] = src.worker[i];
-    this.scope[s] = src.scope[i];
-    this.backend[s] = src.backend[i];
-    this.outcome[s] = src.outcome[i];
-    this.attempts[s] = src.attempts[i];
-    this.flags[s] = src.flags[i];
+    copyRow.routed(this, s, src, i);
     this.insert(src.id[i], s);
     this.size++;
   }
@@ -133,19 +96,12 @@ export class InFlightRows implements RowColumns {
     const old = this.capacity;
     const cap = old * 2;
     this.capacity = cap;
-    this.t = extend(this.t, new Float64Array(cap));
-    this.id = extend(this.id, new Float64Array(cap));
-    this.listener = extend(this.listener, new Int32Array(cap));
-    this.template = extend(this.template, new Int32Array(cap));
-    this.clientIp = extend(this.clientIp, new Uint32Array(cap));
-    this.clientPort = extend(this.clientPort, new Uint16Array(cap));
-    this.node = extend(this.node, new Uint16Array(cap));
-    this.worker = extend(this.worker, new Uint16Array(cap));
-    this.scope = extend(this.scope, new Int32Array(cap));
-    this.backend = extend(this.backend, new Int32Array(cap));
-    this.outcome = extend(this.outcome, new Uint8Array(cap));
-    this.attempts = extend(this.attempts, new Uint8Array(cap));
-    this.flags = extend(this.flags, new Uint8Array(cap));
+    const cols = this as unknown as Record<string, Float64Array>;
+    for (const name of ROUTED_COLUMNS) {
+      const grown = new (cols[name].constructor as Float64ArrayConstructor)(cap);
+      grown.set(cols[name]);
+      cols[name] = grown;
+    }
     // Every slot was in use: the new ones are the only free ones.
     this.free = new Int32Array(cap);
     for (let s = 0; s < old; s++) this.free[s] = cap - 1 - s;
@@ -157,12 +113,4 @@ export class InFlightRows implements RowColumns {
     this.mask = cap * 2 - 1;
     for (let h = 0; h < oldSlots.length; h++) if (oldSlots[h] !== EMPTY) this.insert(oldKeys[h], oldSlots[h]);
   }
-}
-
-function extend<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
-  from: T,
-  to: T,
-): T {
-  to.set(from as never);
-  return to;
 }

@@ -245,7 +245,7 @@ export class ChunkEncoder {
   int32Chunk(
     out: ChunkWriter,
     name: string,
-    values: Int32Array,
+    values: Int32Array | Uint16Array | Uint8Array,
     rows: number,
     def: Uint8Array | null,
   ): ColumnChunk {

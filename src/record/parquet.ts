@@ -15,6 +15,7 @@
 import type { SchemaElement } from 'hyparquet';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { FLAG_STICKY } from '../journal/journal-rows.js';
+import { allocateColumns, copyRow, ROUTED_COLUMNS } from '../journal/row-columns.js';
 import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { numberToIp } from '../util/ip.js';
 import { prepareOutput, settleOutput } from '../util/output-file.js';
@@ -109,27 +110,16 @@ export class ParquetRecordFormat implements RecordFormat {
   private closed = false;
   private where: string;
 
-  // Row-group buffers: journal indices, one entry per request.
+  // Row-group buffers: the routed-row columns (journal indices), one entry per request.
   private n = 0;
-  private readonly t = new Float64Array(ROW_GROUP_ROWS);
-  private readonly id = new Float64Array(ROW_GROUP_ROWS);
-  private readonly listener = new Int32Array(ROW_GROUP_ROWS);
-  private readonly template = new Int32Array(ROW_GROUP_ROWS);
-  private readonly clientIp = new Uint32Array(ROW_GROUP_ROWS);
-  private readonly clientPort = new Int32Array(ROW_GROUP_ROWS);
-  private readonly node = new Int32Array(ROW_GROUP_ROWS);
-  private readonly worker = new Int32Array(ROW_GROUP_ROWS);
-  private readonly scope = new Int32Array(ROW_GROUP_ROWS);
-  private readonly backend = new Int32Array(ROW_GROUP_ROWS);
-  private readonly outcome = new Uint8Array(ROW_GROUP_ROWS);
-  private readonly attempts = new Int32Array(ROW_GROUP_ROWS);
-  private readonly sticky = new Uint8Array(ROW_GROUP_ROWS);
+  private readonly cols = allocateColumns(ROUTED_COLUMNS, ROW_GROUP_ROWS);
   private readonly latency = new Float64Array(ROW_GROUP_ROWS);
 
   // Flush scratch.
   private readonly indices = new Int32Array(ROW_GROUP_ROWS);
   private readonly def = new Uint8Array(ROW_GROUP_ROWS);
   private readonly ints = new Int32Array(ROW_GROUP_ROWS);
+  private readonly sticky = new Uint8Array(ROW_GROUP_ROWS);
   private readonly ipLocal = new Map<number, number>();
   private readonly ipDictionary: Uint8Array[] = [];
 
@@ -193,19 +183,7 @@ export class ParquetRecordFormat implements RecordFormat {
 
   row(c: RowColumns, i: number, latency: number): void {
     const n = this.n;
-    this.t[n] = c.t[i];
-    this.id[n] = c.id[i];
-    this.listener[n] = c.listener[i];
-    this.template[n] = c.template[i];
-    this.clientIp[n] = c.clientIp[i];
-    this.clientPort[n] = c.clientPort[i];
-    this.node[n] = c.node[i];
-    this.worker[n] = c.worker[i];
-    this.scope[n] = c.scope[i];
-    this.backend[n] = c.backend[i];
-    this.outcome[n] = c.outcome[i];
-    this.attempts[n] = c.attempts[i];
-    this.sticky[n] = c.flags[i] & FLAG_STICKY;
+    copyRow.routed(this.cols, n, c, i);
     this.latency[n] = latency;
     this.n = n + 1;
     if (this.n === ROW_GROUP_ROWS) this.flush();
@@ -235,28 +213,31 @@ export class ParquetRecordFormat implements RecordFormat {
     const out = this.out;
     const enc = this.encoder;
     const start = out.offset;
+    const c = this.cols;
+    const sticky = this.sticky;
+    for (let i = 0; i < rows; i++) sticky[i] = c.flags[i] & FLAG_STICKY;
     const chunks = [
-      enc.int64Chunk(out, 't', this.t, rows),
-      enc.int64Chunk(out, 'id', this.id, rows),
-      this.keyed(this.listenerKey, this.listener, rows, true),
+      enc.int64Chunk(out, 't', c.t, rows),
+      enc.int64Chunk(out, 'id', c.id, rows),
+      this.keyed(this.listenerKey, c.listener, rows, true),
       this.clientIpChunk(rows),
-      enc.int32Chunk(out, 'clientPort', this.clientPort, rows, null),
-      this.keyed(this.host, this.template, rows, true),
-      this.keyed(this.path, this.template, rows, true),
-      this.keyed(this.method, this.template, rows, true),
-      enc.int32Chunk(out, 'node', this.node, rows, null),
-      enc.int32Chunk(out, 'worker', this.worker, rows, null),
-      this.keyed(this.ruleId, this.scope, rows, true),
-      this.keyed(this.ruleName, this.scope, rows, true),
-      this.keyed(this.matchKind, this.scope, rows, true),
-      this.keyed(this.source, this.scope, rows, true),
-      this.keyed(this.groupId, this.scope, rows, true),
-      this.keyed(this.serverId, this.backend, rows, true),
+      enc.int32Chunk(out, 'clientPort', c.clientPort, rows, null),
+      this.keyed(this.host, c.template, rows, true),
+      this.keyed(this.path, c.template, rows, true),
+      this.keyed(this.method, c.template, rows, true),
+      enc.int32Chunk(out, 'node', c.node, rows, null),
+      enc.int32Chunk(out, 'worker', c.worker, rows, null),
+      this.keyed(this.ruleId, c.scope, rows, true),
+      this.keyed(this.ruleName, c.scope, rows, true),
+      this.keyed(this.matchKind, c.scope, rows, true),
+      this.keyed(this.source, c.scope, rows, true),
+      this.keyed(this.groupId, c.scope, rows, true),
+      this.keyed(this.serverId, c.backend, rows, true),
       this.portChunk(rows),
-      this.keyed(this.outcomeName, this.outcome, rows, false),
+      this.keyed(this.outcomeName, c.outcome, rows, false),
       this.statusChunk(rows),
-      enc.int32Chunk(out, 'attempts', this.attempts, rows, null),
-      enc.booleanChunk(out, 'sticky', this.sticky, rows),
+      enc.int32Chunk(out, 'attempts', c.attempts, rows, null),
+      enc.booleanChunk(out, 'sticky', sticky, rows),
       enc.doubleChunk(out, 'latency', this.latency, rows, this.def),
     ];
     let totalBytes = 0n;
@@ -291,7 +272,7 @@ export class ParquetRecordFormat implements RecordFormat {
     const local = this.ipLocal;
     const dictionary = this.ipDictionary;
     const indices = this.indices;
-    const ips = this.clientIp;
+    const ips = this.cols.clientIp;
     local.clear();
     dictionary.length = 0;
     for (let i = 0; i < rows; i++) {
@@ -320,7 +301,7 @@ export class ParquetRecordFormat implements RecordFormat {
     const ports = this.ints;
     const def = this.def;
     const portOf = this.portOf;
-    const backend = this.backend;
+    const backend = this.cols.backend;
     for (let i = 0; i < rows; i++) {
       const b = backend[i];
       const p = b >= 0 && b < portOf.length ? portOf[b] : -1;
@@ -334,9 +315,10 @@ export class ParquetRecordFormat implements RecordFormat {
     const status = this.ints;
     const def = this.def;
     const layerOf = this.layerOf;
+    const { listener, outcome } = this.cols;
     for (let i = 0; i < rows; i++) {
-      const l = this.listener[i];
-      const s = statusOf(l >= 0 && l < layerOf.length ? layerOf[l] : 0, this.outcome[i]);
+      const l = listener[i];
+      const s = statusOf(l >= 0 && l < layerOf.length ? layerOf[l] : 0, outcome[i]);
       def[i] = s === 0 ? 0 : 1;
       status[i] = s;
     }

@@ -1,13 +1,13 @@
 /**
  * Reading record files back (`compare`, the live harness): `readRecordFile(path)` yields one
  * `RecordRow` per request from a `.jsonl`/`.ndjson`, `.csv` or `.parquet` file (also from its
- * `<file>.partial`), streaming with bounded memory: text files are read in 1 MiB chunks, Parquet
+ * `<file>.partial`), streaming with bounded memory: text files are read in 1 MiB chunks (through
+ * util/line-reader.ts, CSV through util/csv-reader.ts), Parquet
  * files one row group at a time (synchronously, through hyparquet's column decoder). Every row is
  * checked against RECORD_COLUMNS; a malformed one is a FileError naming `file:line` (the
  * line of a CSV record is where it starts).
  */
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import type { DecodedArray, FileMetaData } from 'hyparquet';
 import { parquetMetadata, parquetSchema } from 'hyparquet';
 import { readColumn } from 'hyparquet/src/column.js';
@@ -15,6 +15,8 @@ import { DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { OUTCOME_NAMES } from '../routing/outcomes.js';
+import { CsvReader, type CsvRecord, CsvSyntaxError } from '../util/csv-reader.js';
+import { LineReader, textChunks } from '../util/line-reader.js';
 import { PARTIAL_SUFFIX } from '../util/output-file.js';
 import { FileError } from '../util/user-error.js';
 import { RECORD_COLUMNS, type RecordColumn, type RecordRow } from './columns.js';
@@ -39,31 +41,12 @@ export function* readRecordFile(path: string): Generator<RecordRow> {
 }
 
 const OUTCOMES = new Set<string>(OUTCOME_NAMES);
-const CHUNK_BYTES = 1 << 20;
 
 function openFile(path: string): number {
   try {
     return fs.openSync(path, 'r');
   } catch (err) {
     throw new FileError(path, `cannot read: ${(err as Error).message}`);
-  }
-}
-
-/** The file's text in decoded chunks (multi-byte characters are never split). */
-function* textChunks(path: string): Generator<string> {
-  const fd = openFile(path);
-  const decoder = new StringDecoder('utf8');
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  try {
-    for (;;) {
-      const got = fs.readSync(fd, buf, 0, CHUNK_BYTES, null);
-      if (got === 0) break;
-      yield decoder.write(buf.subarray(0, got));
-    }
-    const tail = decoder.end();
-    if (tail.length > 0) yield tail;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
@@ -111,152 +94,31 @@ function makeRow(get: (c: number) => unknown, file: string, line: number): Recor
 }
 
 function* readJsonl(path: string): Generator<RecordRow> {
-  let rest = '';
-  let line = 0;
-  const parse = (text: string): RecordRow | undefined => {
-    line++;
-    const t = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (t.trim() === '') return undefined;
+  const lines = new LineReader(path);
+  for (const text of lines) {
+    if (text.trim() === '') continue;
+    const line = lines.line;
     let obj: unknown;
     try {
-      obj = JSON.parse(t);
+      obj = JSON.parse(text);
     } catch (err) {
       throw new FileError(path, `not valid JSON (${(err as Error).message})`, line);
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
       throw new FileError(path, 'expected a JSON object', line);
     const o = obj as Record<string, unknown>;
-    return makeRow((c) => o[RECORD_COLUMNS[c].name], path, line);
-  };
-  for (const chunk of textChunks(path)) {
-    const text = rest + chunk;
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      if (nl < 0) break;
-      const row = parse(text.slice(start, nl));
-      if (row) yield row;
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-  }
-  if (rest.length > 0) {
-    const row = parse(rest);
-    if (row) yield row;
+    yield makeRow((c) => o[RECORD_COLUMNS[c].name], path, line);
   }
 }
 
-interface CsvRecord {
-  fields: string[];
-  quoted: boolean[];
-  line: number;
-}
-
-const QUOTE = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
-
-/** RFC 4180 records from text chunks; quoted fields may hold commas, quotes ("") and newlines. */
+/** RFC 4180 records of text chunks (util/csv-reader.ts); a malformed one is a FileError at its line. */
 export function* parseCsv(chunks: Iterable<string>, file: string): Generator<CsvRecord> {
-  // 0: at a field's start, 1: in an unquoted field, 2: in a quoted field, 3: after a quote in one.
-  let state = 0;
-  let field = '';
-  let quoted = false;
-  let fields: string[] = [];
-  let quotedFlags: boolean[] = [];
-  let line = 1;
-  let recordLine = 1;
-  const endField = () => {
-    fields.push(field);
-    quotedFlags.push(quoted);
-    field = '';
-    quoted = false;
-  };
-  /** The finished record, or undefined for a blank line (one empty unquoted field). */
-  const endRecord = (): CsvRecord | undefined => {
-    const last = fields.length - 1;
-    if (!quotedFlags[last] && fields[last].endsWith('\r')) fields[last] = fields[last].slice(0, -1);
-    const rec = { fields, quoted: quotedFlags, line: recordLine };
-    fields = [];
-    quotedFlags = [];
-    return last === 0 && !rec.quoted[0] && rec.fields[0] === '' ? undefined : rec;
-  };
-  for (const chunk of chunks) {
-    const n = chunk.length;
-    let seg = 0;
-    let i = 0;
-    while (i < n) {
-      const c = chunk.charCodeAt(i);
-      if (state === 0) {
-        if (c === QUOTE) {
-          quoted = true;
-          state = 2;
-          seg = ++i;
-        } else if (c === LF && fields.length === 0) {
-          // A blank line between records.
-          line++;
-          recordLine = line;
-          seg = ++i;
-        } else {
-          state = 1;
-          seg = i;
-        }
-      } else if (state === 1) {
-        if (c === COMMA) {
-          field += chunk.slice(seg, i);
-          endField();
-          state = 0;
-          seg = ++i;
-        } else if (c === LF) {
-          field += chunk.slice(seg, i);
-          endField();
-          const rec = endRecord();
-          if (rec) yield rec;
-          line++;
-          recordLine = line;
-          state = 0;
-          seg = ++i;
-        } else if (c === QUOTE) {
-          throw new FileError(file, 'a double quote inside an unquoted field', line);
-        } else i++;
-      } else if (state === 2) {
-        if (c === QUOTE) {
-          field += chunk.slice(seg, i);
-          state = 3;
-          seg = ++i;
-        } else {
-          if (c === LF) line++;
-          i++;
-        }
-      } else if (c === QUOTE) {
-        field += '"';
-        state = 2;
-        seg = ++i;
-      } else if (c === COMMA) {
-        endField();
-        state = 0;
-        seg = ++i;
-      } else if (c === LF) {
-        endField();
-        yield endRecord()!;
-        line++;
-        recordLine = line;
-        state = 0;
-        seg = ++i;
-      } else if (c === CR) {
-        seg = ++i;
-      } else {
-        throw new FileError(file, 'unexpected character after a closing quote', line);
-      }
-    }
-    if (state === 1 || state === 2) field += chunk.slice(seg, n);
-  }
-  if (state === 2) throw new FileError(file, 'unterminated quoted field', recordLine);
-  if (state !== 0 || fields.length > 0) {
-    endField();
-    const rec = endRecord();
-    if (rec) yield rec;
+  try {
+    yield* new CsvReader(chunks, file);
+  } catch (err) {
+    // Records name the line only, as every record-file problem does.
+    if (err instanceof CsvSyntaxError) throw new FileError(err.file, err.problem, err.line);
+    throw err;
   }
 }
 

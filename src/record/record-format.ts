@@ -9,23 +9,10 @@ import type {
   ScopeDefined,
   TemplateDefined,
 } from '../journal/journal-rows.js';
+import type { ColumnArrays, RoutedColumn } from '../journal/row-columns.js';
 
-/** The routed-row columns of a journal batch (the in-flight store has the same shape). */
-export interface RowColumns {
-  readonly t: Float64Array;
-  readonly id: Float64Array;
-  readonly listener: Int32Array;
-  readonly template: Int32Array;
-  readonly clientIp: Uint32Array;
-  readonly clientPort: Uint16Array;
-  readonly node: Uint16Array;
-  readonly worker: Uint16Array;
-  readonly scope: Int32Array;
-  readonly backend: Int32Array;
-  readonly outcome: Uint8Array;
-  readonly attempts: Uint8Array;
-  readonly flags: Uint8Array;
-}
+/** The routed-row columns (ROUTED_COLUMNS) of a journal batch; the in-flight store has the same. */
+export type RowColumns = Readonly<ColumnArrays<RoutedColumn>>;
 
 export type Definition = ListenerDefined | TemplateDefined | BackendDefined | ScopeDefined;
 

@@ -7,18 +7,19 @@
 import type { JournalBatch } from '../journal/journal-batch.js';
 import { readJournalFile } from '../journal/journal-file.js';
 import { ROW_CONTROL } from '../journal/journal-rows.js';
+import { FileError } from '../util/user-error.js';
 import type { Report } from './report-model.js';
 import { reportFromBatches } from './report-projection.js';
 
 /** Thrown when a readable journal has no RunStarted entry (not a journal of a run). */
-export class NotAJournalError extends Error {
-  constructor(readonly file: string) {
-    super(`${file}: not a slbsim journal (no RunStarted entry)`);
+export class NotAJournalError extends FileError {
+  constructor(file: string) {
+    super(file, 'not a slbsim journal (no RunStarted entry)');
     this.name = 'NotAJournalError';
   }
 }
 
-/** Build the report of a journal file; JournalFormatError for malformed lines. */
+/** Build the report of a journal file; a FileError (JournalFormatError, NotAJournalError) for a bad one. */
 export function reportFromJournalFile(path: string): Report {
   let started = false;
   function* watched(): Generator<JournalBatch> {

@@ -3,6 +3,9 @@
  * clientPort}` (plus an optional `method`), streamed in fixed-size chunks with synchronous reads so
  * memory stays bounded whatever the file size. Rows must be in non-decreasing time.
  *
+ * Lines come from util/line-reader.ts, CSV records (RFC 4180: quoted fields may hold commas,
+ * doubled quotes and line breaks) from util/csv-reader.ts.
+ *
  * `t` is the arrival time from the scenario start: a number is **milliseconds** (fractions allowed,
  * rounded to the µs), a string with a unit is a duration (`1.5s`, `250ms`, `1500us`). In CSV a bare
  * number is milliseconds too. `host` defaults to none, `path` to `/`, `method` to GET.
@@ -10,13 +13,13 @@
  * A bad row is a Diagnostic at the trace file's `line:col`. `readTrace` throws a `TraceError` at the
  * first one (or hands each to `onProblem` and skips the row); `checkTrace` collects them all.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { relative } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
+import { CsvReader, type CsvRecord, CsvSyntaxError } from '../util/csv-reader.js';
 import type { Micros } from '../util/duration.js';
 import { parseDuration } from '../util/duration.js';
 import { ipToNumber } from '../util/ip.js';
-import { UserError } from '../util/user-error.js';
+import { FileReadError, LineReader, textChunks } from '../util/line-reader.js';
+import { FileError } from '../util/user-error.js';
 import type { Diagnostic, TraceSpec } from './scenario-model.js';
 import { LISTENER_KEY_PATTERN } from './schema.js';
 
@@ -37,16 +40,16 @@ export interface TraceRow {
 }
 
 /** A bad trace row (or an unreadable trace): a user mistake, printed as `file:line:col: CODE message`. */
-export class TraceError extends UserError {
+export class TraceError extends FileError {
   constructor(readonly diagnostic: Diagnostic) {
-    super([
-      `${diagnostic.file}:${diagnostic.line}:${diagnostic.col}: ${diagnostic.code} ${diagnostic.message}`,
-    ]);
+    super(diagnostic.file, diagnostic.message, diagnostic.line, {
+      col: diagnostic.col,
+      code: diagnostic.code,
+    });
     this.name = 'TraceError';
   }
 }
 
-const CHUNK_BYTES = 64 * 1024;
 /** A longer line is refused rather than buffered without bound. */
 const MAX_LINE_CHARS = 1 << 20;
 const FIELDS = ['t', 'listener', 'host', 'path', 'method', 'clientIp', 'clientPort'] as const;
@@ -68,64 +71,20 @@ export function traceDisplayPath(file: string): string {
   return rel === '' || rel.startsWith('..') ? file : rel;
 }
 
-/** Lines of a file, read in chunks; `\r\n` endings are accepted. */
-function* lines(file: string, display: string): Generator<string> {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new TraceError({
-      file: display,
-      line: 1,
-      col: 1,
-      code: code === 'ENOENT' ? 'TraceNotFound' : 'TraceUnreadable',
-      message: `cannot read the trace file: ${(err as Error).message}`,
-    });
+/** The line reader's and CSV reader's problems as trace diagnostics. */
+function traceReadError(err: unknown, display: string): unknown {
+  if (err instanceof FileReadError) {
+    const code =
+      err.reason === 'not-found'
+        ? 'TraceNotFound'
+        : err.reason === 'unreadable'
+          ? 'TraceUnreadable'
+          : 'TraceSyntax';
+    const message =
+      err.osError !== undefined ? `cannot read the trace file: ${err.osError.message}` : err.problem;
+    return new TraceError({ file: display, line: err.line ?? 1, col: 1, code, message });
   }
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    let lineNo = 0;
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, CHUNK_BYTES, null);
-      } catch (err) {
-        throw new TraceError({
-          file: display,
-          line: lineNo + 1,
-          col: 1,
-          code: 'TraceUnreadable',
-          message: `cannot read the trace file: ${(err as Error).message}`,
-        });
-      }
-      pending += n > 0 ? decoder.write(buf.subarray(0, n)) : decoder.end();
-      let start = 0;
-      for (let nl = pending.indexOf('\n', start); nl >= 0; nl = pending.indexOf('\n', start)) {
-        const end = nl > start && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        lineNo++;
-        yield pending.slice(start, end);
-        start = nl + 1;
-      }
-      pending = pending.slice(start);
-      if (pending.length > MAX_LINE_CHARS)
-        throw new TraceError({
-          file: display,
-          line: lineNo + 1,
-          col: 1,
-          code: 'TraceSyntax',
-          message: `line longer than ${MAX_LINE_CHARS} characters`,
-        });
-      if (n === 0) {
-        if (pending.length > 0) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
-        return;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
+  return err;
 }
 
 /** Raw field values of one row and the column each starts at. */
@@ -181,44 +140,6 @@ function parseNdjsonLine(line: string): RawRow {
     cols[k as Field] = at;
   }
   return { values, cols };
-}
-
-/** Split one CSV line (RFC 4180 quoting within the line); returns fields and their 1-based columns. */
-function splitCsv(line: string): { fields: string[]; cols: number[] } {
-  const fields: string[] = [];
-  const cols: number[] = [];
-  let i = 0;
-  for (;;) {
-    cols.push(i + 1);
-    if (line[i] === '"') {
-      let out = '';
-      let j = i + 1;
-      for (;;) {
-        if (j >= line.length) throw new RowProblem(i + 1, 'TraceSyntax', 'unterminated quoted field');
-        if (line[j] === '"') {
-          if (line[j + 1] === '"') {
-            out += '"';
-            j += 2;
-            continue;
-          }
-          j++;
-          break;
-        }
-        out += line[j++];
-      }
-      if (j < line.length && line[j] !== ',')
-        throw new RowProblem(j + 1, 'TraceSyntax', 'unexpected character after a quoted field');
-      fields.push(out);
-      i = j;
-    } else {
-      const comma = line.indexOf(',', i);
-      const end = comma < 0 ? line.length : comma;
-      fields.push(line.slice(i, end).trim());
-      i = end;
-    }
-    if (i >= line.length) return { fields, cols };
-    i++; // the comma
-  }
 }
 
 function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
@@ -304,71 +225,113 @@ export function* readTrace(spec: TraceSpec, options: ReadTraceOptions = {}): Gen
     if (options.onProblem) options.onProblem(d);
     else throw new TraceError(d);
   };
-  let header: Field[] | undefined;
   let lastT = 0;
-  let lineNo = 0;
-  for (const text of lines(spec.file, display)) {
-    lineNo++;
+  try {
+    for (const item of csv ? csvRows(spec.file, display) : ndjsonRows(spec.file)) {
+      if (item instanceof LineProblem) {
+        report(item.line, item.problem);
+        // A bad header leaves nothing to read the rows with.
+        if (item.fatal) return;
+        continue;
+      }
+      try {
+        const row = convert(item.raw, item.line, csv);
+        if (row.t < lastT)
+          throw new RowProblem(
+            item.raw.cols.t ?? 1,
+            'TraceOrder',
+            `rows must be in non-decreasing time: t is ${row.t / 1000}ms after a row at ${lastT / 1000}ms`,
+          );
+        lastT = row.t;
+        yield row;
+      } catch (err) {
+        if (!(err instanceof RowProblem)) throw err;
+        report(item.line, err);
+      }
+    }
+  } catch (err) {
+    throw traceReadError(err, display);
+  }
+}
+
+/** A row's raw fields, or the problem of its line. */
+type TraceLine = { readonly line: number; readonly raw: RawRow } | LineProblem;
+
+class LineProblem {
+  constructor(
+    readonly line: number,
+    readonly problem: RowProblem,
+    /** Nothing more can be read (a bad CSV header). */
+    readonly fatal = false,
+  ) {}
+}
+
+function* ndjsonRows(file: string): Generator<TraceLine> {
+  const lines = new LineReader(file, { maxLineChars: MAX_LINE_CHARS });
+  for (const text of lines) {
     if (text.trim() === '') continue;
     try {
-      let raw: RawRow;
-      if (csv) {
-        const { fields, cols } = splitCsv(text);
-        if (header === undefined) {
-          const names: Field[] = [];
-          fields.forEach((name, i) => {
-            if (!(FIELDS as readonly string[]).includes(name))
-              throw new RowProblem(
-                cols[i],
-                'TraceSyntax',
-                `unknown column ${JSON.stringify(name)}; columns are ${FIELDS.join(', ')}`,
-              );
-            if (names.includes(name as Field))
-              throw new RowProblem(cols[i], 'TraceSyntax', `column ${name} appears twice`);
-            names.push(name as Field);
-          });
-          for (const f of REQUIRED)
-            if (!names.includes(f))
-              throw new RowProblem(
-                1,
-                'TraceSyntax',
-                `the header row lacks column ${f} (needed: ${REQUIRED.join(', ')})`,
-              );
-          header = names;
-          continue;
-        }
-        if (fields.length !== header.length)
-          throw new RowProblem(
-            1,
-            'TraceSyntax',
-            `expected ${header.length} fields as in the header, got ${fields.length}`,
-          );
-        const values: Partial<Record<Field, unknown>> = {};
-        const colOf: Partial<Record<Field, number>> = {};
-        header.forEach((f, i) => {
-          values[f] = fields[i];
-          colOf[f] = cols[i];
-        });
-        raw = { values, cols: colOf };
-      } else raw = parseNdjsonLine(text);
-      const row = convert(raw, lineNo, csv);
-      if (row.t < lastT)
-        throw new RowProblem(
-          raw.cols.t ?? 1,
-          'TraceOrder',
-          `rows must be in non-decreasing time: t is ${row.t / 1000}ms after a row at ${lastT / 1000}ms`,
-        );
-      lastT = row.t;
-      yield row;
+      yield { line: lines.line, raw: parseNdjsonLine(text) };
     } catch (err) {
       if (!(err instanceof RowProblem)) throw err;
-      report(lineNo, err);
-      // A bad header leaves nothing to read the rows with.
-      if (csv && header === undefined) return;
+      yield new LineProblem(lines.line, err);
     }
   }
-  if (csv && header === undefined)
-    report(
+}
+
+function* csvRows(file: string, display: string): Generator<TraceLine> {
+  const reader = new CsvReader(textChunks(file), display, MAX_LINE_CHARS);
+  let header: Field[] | undefined;
+  for (;;) {
+    let rec: CsvRecord | undefined;
+    try {
+      rec = reader.next();
+    } catch (err) {
+      if (!(err instanceof CsvSyntaxError)) throw err;
+      yield new LineProblem(
+        err.line!,
+        new RowProblem(err.col ?? 1, 'TraceSyntax', err.problem),
+        header === undefined,
+      );
+      if (header === undefined) return;
+      continue;
+    }
+    if (rec === undefined) break;
+    // Unquoted fields are trimmed; a line of blanks is a blank line.
+    const fields = rec.fields.map((f, i) => (rec.quoted[i] ? f : f.trim()));
+    if (fields.length === 1 && !rec.quoted[0] && fields[0] === '') continue;
+    const cols = rec.cols;
+    if (header === undefined) {
+      const names: Field[] = [];
+      const problem = headerProblem(fields, cols, names);
+      if (problem !== undefined) {
+        yield new LineProblem(rec.line, problem, true);
+        return;
+      }
+      header = names;
+      continue;
+    }
+    if (fields.length !== header.length) {
+      yield new LineProblem(
+        rec.line,
+        new RowProblem(
+          1,
+          'TraceSyntax',
+          `expected ${header.length} fields as in the header, got ${fields.length}`,
+        ),
+      );
+      continue;
+    }
+    const values: Partial<Record<Field, unknown>> = {};
+    const colOf: Partial<Record<Field, number>> = {};
+    header.forEach((f, i) => {
+      values[f] = fields[i];
+      colOf[f] = cols[i];
+    });
+    yield { line: rec.line, raw: { values, cols: colOf } };
+  }
+  if (header === undefined)
+    yield new LineProblem(
       1,
       new RowProblem(
         1,
@@ -376,6 +339,34 @@ export function* readTrace(spec: TraceSpec, options: ReadTraceOptions = {}): Gen
         `a CSV trace starts with a header row naming its columns (${FIELDS.join(', ')})`,
       ),
     );
+}
+
+/** Check a CSV header, filling `names`; the first problem, if any. */
+function headerProblem(
+  fields: readonly string[],
+  cols: readonly number[],
+  names: Field[],
+): RowProblem | undefined {
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i];
+    if (!(FIELDS as readonly string[]).includes(name))
+      return new RowProblem(
+        cols[i],
+        'TraceSyntax',
+        `unknown column ${JSON.stringify(name)}; columns are ${FIELDS.join(', ')}`,
+      );
+    if (names.includes(name as Field))
+      return new RowProblem(cols[i], 'TraceSyntax', `column ${name} appears twice`);
+    names.push(name as Field);
+  }
+  for (const f of REQUIRED)
+    if (!names.includes(f))
+      return new RowProblem(
+        1,
+        'TraceSyntax',
+        `the header row lacks column ${f} (needed: ${REQUIRED.join(', ')})`,
+      );
+  return undefined;
 }
 
 /** Every problem of a trace file (at most `limit`, then one summary line), reading it once. */

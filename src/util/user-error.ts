@@ -21,17 +21,39 @@ export class UserError extends Error {
   }
 }
 
+/** Where in a file's line a problem is, and its code (a CLB-style error code such as `TraceRow`). */
+export interface FilePosition {
+  /** 1-based column. */
+  readonly col?: number;
+  readonly code?: string;
+}
+
 /**
  * A problem with a file the user named: it cannot be created, read or written, or a line in it is
- * malformed. The message names the file (and the 1-based line when there is one).
+ * malformed. The message names the file, the 1-based line when there is one, and the column and
+ * code when given: `file: problem`, `file:line: problem`, `file:line:col: CODE problem`.
+ * Every layer's file errors (journal, records, traces) are FileErrors, so the CLI prints them all
+ * the same way.
  */
 export class FileError extends UserError {
+  readonly col: number | undefined;
+  readonly code: string | undefined;
+
   constructor(
     readonly file: string,
     readonly problem: string,
     readonly line?: number,
+    at: FilePosition = {},
   ) {
-    super([line === undefined ? `${file}: ${problem}` : `${file}:${line}: ${problem}`]);
+    super([fileMessage(file, problem, line, at)]);
     this.name = 'FileError';
+    this.col = at.col;
+    this.code = at.code;
   }
+}
+
+function fileMessage(file: string, problem: string, line: number | undefined, at: FilePosition): string {
+  if (line === undefined) return `${file}: ${problem}`;
+  const where = at.col === undefined ? `${file}:${line}` : `${file}:${line}:${at.col}`;
+  return at.code === undefined ? `${where}: ${problem}` : `${where}: ${at.code} ${problem}`;
 }

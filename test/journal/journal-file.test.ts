@@ -145,24 +145,25 @@ describe('journal file round trip', () => {
         b.pushControl({ type: 'TemplateDefined', t: 0, template: 0, host: 'h', path: '/', method: 'GET' });
         b.pushControl({ type: 'BackendDefined', t: 0, backend: 0, ServerId: 's', Port: 1 });
         for (const r of rows) {
-          if (r.kind === ROW_COMPLETED) b.pushCompleted(r.t, r.id, -1, 0, r.latency);
+          if (r.kind === ROW_COMPLETED)
+            b.pushCompleted({ t: r.t, id: r.id, scope: -1, backend: 0, latency: r.latency });
           else {
             const ref = r.useRefs ? 0 : -1;
-            b.pushRouted(
-              r.t,
-              r.id,
-              ref,
-              ref,
-              r.clientIp,
-              r.clientPort,
-              r.node,
-              r.worker,
-              -1,
-              ref,
-              r.outcome,
-              r.attempts,
-              r.flags,
-            );
+            b.pushRouted({
+              t: r.t,
+              id: r.id,
+              listener: ref,
+              template: ref,
+              clientIp: r.clientIp,
+              clientPort: r.clientPort,
+              node: r.node,
+              worker: r.worker,
+              scope: -1,
+              backend: ref,
+              outcome: r.outcome,
+              attempts: r.attempts,
+              flags: r.flags,
+            });
           }
         }
         const file = path.join(dir, `p${run++}.jsonl`);

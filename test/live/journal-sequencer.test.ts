@@ -31,7 +31,21 @@ const epoch = (t: number) => ({
 });
 
 function fill(j: JournalSequencer, seq: number, id: number, backend: number): void {
-  j.routed(seq, id, id, 0, 0, 0, 0, 0, 0, 0, backend, OUTCOME_OK, 1, 0);
+  j.routed(seq, {
+    t: id,
+    id,
+    listener: 0,
+    template: 0,
+    clientIp: 0,
+    clientPort: 0,
+    node: 0,
+    worker: 0,
+    scope: 0,
+    backend,
+    outcome: OUTCOME_OK,
+    attempts: 1,
+    flags: 0,
+  });
 }
 
 describe('JournalSequencer', () => {
@@ -44,7 +58,7 @@ describe('JournalSequencer', () => {
     const c = j.reserve();
     fill(j, c, 3, 30);
     fill(j, b, 2, 20);
-    j.completed(9, 2, 0, 20, 7);
+    j.completed({ t: 9, id: 2, scope: 0, backend: 20, latency: 7 });
     j.flush();
     expect(sink.rows).toEqual([]);
     expect(j.pending).toBe(1);

@@ -18,7 +18,21 @@ describe('InFlightRows', () => {
             const id = base + k * 1024; // colliding home slots
             if (hold && !model.has(id)) {
               b.clear();
-              b.pushRouted(k, id, 0, 0, 0, k, 0, 0, 0, 0, OUTCOME_OK, 1, 0);
+              b.pushRouted({
+                t: k,
+                id,
+                listener: 0,
+                template: 0,
+                clientIp: 0,
+                clientPort: k,
+                node: 0,
+                worker: 0,
+                scope: 0,
+                backend: 0,
+                outcome: OUTCOME_OK,
+                attempts: 1,
+                flags: 0,
+              });
               store.hold(b, 0);
               model.set(id, k);
             } else if (!hold) {

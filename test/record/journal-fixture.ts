@@ -249,24 +249,33 @@ export function fixtureBatches(capacity = 4, rows: readonly Row[] = FIXTURE_ROWS
   let b = new JournalBatch(capacity);
   for (const r of rows) {
     if (r.kind === 'control') b.pushControl(r.entry);
-    else if (r.kind === 'completed') b.pushCompleted(r.t, r.id, r.scope, r.backend, r.latency);
-    else if (r.kind === 'attemptFailed') b.pushAttemptFailed(r.t, r.id, r.scope, r.backend, r.node, r.worker);
+    else if (r.kind === 'completed')
+      b.pushCompleted({ t: r.t, id: r.id, scope: r.scope, backend: r.backend, latency: r.latency });
+    else if (r.kind === 'attemptFailed')
+      b.pushAttemptFailed({
+        t: r.t,
+        id: r.id,
+        scope: r.scope,
+        backend: r.backend,
+        node: r.node,
+        worker: r.worker,
+      });
     else
-      b.pushRouted(
-        r.t,
-        r.id,
-        r.listener,
-        r.template,
-        ipToNumber(r.ip)!,
-        r.port,
-        r.node,
-        r.worker,
-        r.scope,
-        r.backend,
-        r.outcome,
-        r.attempts,
-        r.flags,
-      );
+      b.pushRouted({
+        t: r.t,
+        id: r.id,
+        listener: r.listener,
+        template: r.template,
+        clientIp: ipToNumber(r.ip)!,
+        clientPort: r.port,
+        node: r.node,
+        worker: r.worker,
+        scope: r.scope,
+        backend: r.backend,
+        outcome: r.outcome,
+        attempts: r.attempts,
+        flags: r.flags,
+      });
     if (b.full) {
       batches.push(b);
       b = new JournalBatch(capacity);

@@ -56,26 +56,26 @@ function journal(reqs: readonly Req[], capacity = 512): JournalBatch[] {
   reqs.forEach((r, k) => {
     t += r.dt;
     id += r.idJump ? 2 ** 40 : 1;
-    b.pushRouted(
+    b.pushRouted({
       t,
       id,
-      r.listener,
-      r.template,
-      r.ip,
-      r.port,
-      r.node,
-      r.worker,
-      r.scope,
-      r.backend,
-      r.outcome,
-      r.attempts,
-      (r.sticky ? FLAG_STICKY : 0) | (r.awaits ? FLAG_AWAITS_COMPLETION : 0),
-    );
+      listener: r.listener,
+      template: r.template,
+      clientIp: r.ip,
+      clientPort: r.port,
+      node: r.node,
+      worker: r.worker,
+      scope: r.scope,
+      backend: r.backend,
+      outcome: r.outcome,
+      attempts: r.attempts,
+      flags: (r.sticky ? FLAG_STICKY : 0) | (r.awaits ? FLAG_AWAITS_COMPLETION : 0),
+    });
     push();
     if (r.awaits) due.push({ at: k + r.completeAfter, id, latency: r.latency });
     for (let d = due.length - 1; d >= 0; d--) {
       if (due[d].at <= k) {
-        b.pushCompleted(t, due[d].id, r.scope, r.backend, due[d].latency);
+        b.pushCompleted({ t, id: due[d].id, scope: r.scope, backend: r.backend, latency: due[d].latency });
         push();
         due.splice(d, 1);
       }

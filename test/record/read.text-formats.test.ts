@@ -136,7 +136,21 @@ describe('interruption', () => {
       const b = new JournalBatch(4096);
       b.pushControl({ type: 'TemplateDefined', t: 0, template: 0, host: 'h', path: '/p', method: 'GET' });
       for (let id = 0; id < 60_000; id++) {
-        b.pushRouted(id, id, -1, 0, id, 1, 0, 0, -1, -1, OUTCOME_OK, 1, 0);
+        b.pushRouted({
+          t: id,
+          id,
+          listener: -1,
+          template: 0,
+          clientIp: id,
+          clientPort: 1,
+          node: 0,
+          worker: 0,
+          scope: -1,
+          backend: -1,
+          outcome: OUTCOME_OK,
+          attempts: 1,
+          flags: 0,
+        });
         if (b.full) {
           w.onBatch(b);
           b.clear();

@@ -80,8 +80,23 @@ describe('latency join', () => {
     let peak = 0;
     // 3000 requests, each completing 40 arrivals later: never more than 41 in flight.
     for (let id = 0; id < 3000 + 40; id++) {
-      if (id < 3000) b.pushRouted(id, id, 0, 0, 1, 1, 0, 0, -1, 0, OUTCOME_OK, 1, FLAG_AWAITS_COMPLETION);
-      if (id >= 40) b.pushCompleted(id, id - 40, -1, 0, 40);
+      if (id < 3000)
+        b.pushRouted({
+          t: id,
+          id,
+          listener: 0,
+          template: 0,
+          clientIp: 1,
+          clientPort: 1,
+          node: 0,
+          worker: 0,
+          scope: -1,
+          backend: 0,
+          outcome: OUTCOME_OK,
+          attempts: 1,
+          flags: FLAG_AWAITS_COMPLETION,
+        });
+      if (id >= 40) b.pushCompleted({ t: id, id: id - 40, scope: -1, backend: 0, latency: 40 });
       if (b.n >= 60) {
         w.onBatch(b);
         peak = Math.max(peak, w.inFlightCount);
@@ -102,9 +117,23 @@ describe('latency join', () => {
     const w = openRecordWriter(file);
     const b = new JournalBatch(8);
     b.pushControl({ type: 'BackendDefined', t: 0, backend: 0, ServerId: 'i-1', Port: 80 });
-    b.pushRouted(1, 1, -1, -1, 1, 1, 0, 0, -1, 0, OUTCOME_OK, 1, 0);
-    b.pushCompleted(2, 1, -1, 0, 1);
-    b.pushCompleted(3, 99, -1, 0, 2);
+    b.pushRouted({
+      t: 1,
+      id: 1,
+      listener: -1,
+      template: -1,
+      clientIp: 1,
+      clientPort: 1,
+      node: 0,
+      worker: 0,
+      scope: -1,
+      backend: 0,
+      outcome: OUTCOME_OK,
+      attempts: 1,
+      flags: 0,
+    });
+    b.pushCompleted({ t: 2, id: 1, scope: -1, backend: 0, latency: 1 });
+    b.pushCompleted({ t: 3, id: 99, scope: -1, backend: 0, latency: 2 });
     w.onBatch(b);
     w.onEnd();
     const rows = [...readRecordFile(`${file}.partial`)];

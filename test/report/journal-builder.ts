@@ -131,27 +131,27 @@ export class JournalBuilder {
   }
 
   route(t: number, r: RouteSpec): this {
-    this.batch.pushRouted(
+    this.batch.pushRouted({
       t,
-      this.nextId++,
-      r.listener ?? 0,
-      0,
-      0x0a000001,
-      40000,
-      r.node ?? 0,
-      r.worker ?? 0,
-      r.scope ?? -1,
-      r.backend ?? -1,
-      r.outcome ?? OUTCOME_OK,
-      1,
-      r.flags ?? 0,
-    );
+      id: this.nextId++,
+      listener: r.listener ?? 0,
+      template: 0,
+      clientIp: 0x0a000001,
+      clientPort: 40000,
+      node: r.node ?? 0,
+      worker: r.worker ?? 0,
+      scope: r.scope ?? -1,
+      backend: r.backend ?? -1,
+      outcome: r.outcome ?? OUTCOME_OK,
+      attempts: 1,
+      flags: r.flags ?? 0,
+    });
     this.flushIfFull();
     return this;
   }
 
   complete(t: number, scope: number, backend: number, latency: number): this {
-    this.batch.pushCompleted(t, this.nextId, scope, backend, latency);
+    this.batch.pushCompleted({ t, id: this.nextId, scope, backend, latency });
     this.flushIfFull();
     return this;
   }

@@ -150,6 +150,23 @@ describe('checkTrace', () => {
     expect(checkTrace(spec('', 'csv')).map((d) => d.code)).toEqual(['TraceSyntax']);
   });
 
+  it('reads CSV through the one RFC 4180 reader: a quoted field may span lines; a bad record is reported and skipped', () => {
+    const s = spec(
+      't,listener,clientIp,clientPort,host\n' +
+        '1,lb-1:http:80,10.0.0.1,1,"multi\nline"\n' +
+        '2,lb-1:http:80,10.0.0.1,1,"bad"x\n' +
+        '3,lb-1:http:80,10.0.0.1,1,ok\n',
+      'csv',
+    );
+    expect(checkTrace(s).map((d) => [d.line, d.col, d.code, d.message])).toEqual([
+      [4, 32, 'TraceSyntax', 'unexpected character after a closing quote'],
+    ]);
+    expect([...readTrace(s, { onProblem: () => {} })].map((r) => [r.line, r.host])).toEqual([
+      [2, 'multi\nline'],
+      [5, 'ok'],
+    ]);
+  });
+
   it('reports a missing file as TraceNotFound', () => {
     const missing: TraceSpec = {
       file: join(dir, 'nope.ndjson'),

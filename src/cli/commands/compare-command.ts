@@ -15,10 +15,10 @@ import {
   distributionFromRecords,
   distributionFromReport,
 } from '../../report/distribution-compare.js';
+import { reportFromJournalFile } from '../../report/journal-report.js';
 import { COMPARE_FORMATS, type CompareFormat, renderCompare } from '../../report/render/compare-render.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, FileError, UserError } from '../../util/user-error.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
-import { loadJournalReport } from './report-command.js';
 
 export function register(program: Command): void {
   program
@@ -88,18 +88,13 @@ export function loadDistribution(path: string): Distribution {
   const ext = extensionOf(path);
   if (ext === '.json') return distributionFromReport(readJsonReport(path));
   if (ext === '.jsonl' || ext === '.ndjson') {
-    if (isJournal(path)) return distributionFromReport(loadJournalReport(path));
+    if (isJournal(path)) return distributionFromReport(reportFromJournalFile(path));
   } else if (ext !== '.csv' && ext !== '.parquet') {
     throw new UserError([
       `${path}: unknown file type ${ext === '' ? '(no extension)' : `"${ext}"`}: use a JSON report (.json), a journal or record file (.jsonl, .ndjson), or a record file (.csv, .parquet)`,
     ]);
   }
-  try {
-    return distributionFromRecords(readRecordFile(path));
-  } catch (err) {
-    if (err instanceof FileError) throw new UserError([err.message]);
-    throw err;
-  }
+  return distributionFromRecords(readRecordFile(path));
 }
 
 function readJsonReport(path: string): z.infer<typeof ReportShape> {

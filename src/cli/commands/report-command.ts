@@ -5,15 +5,13 @@
  */
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
-import { JournalFormatError } from '../../journal/journal-file.js';
-import { NotAJournalError, reportFromJournalFile } from '../../report/journal-report.js';
+import { reportFromJournalFile } from '../../report/journal-report.js';
 import {
   REPORT_FORMATS,
   type ReportFormat,
   renderReport,
   writeReportFiles,
 } from '../../report/render/render-report.js';
-import type { Report } from '../../report/report-model.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
 
@@ -41,7 +39,7 @@ Examples:
     )
     .action(
       action((journal: string, opts: { format: ReportFormat; out?: string }) => {
-        const report = loadJournalReport(journal);
+        const report = reportFromJournalFile(journal);
         process.stdout.write(
           renderReport(report, opts.format, { color: pc.isColorSupported && process.stdout.isTTY === true }),
         );
@@ -57,15 +55,4 @@ Examples:
         return report.expectations !== null && report.expectations.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
       }),
     );
-}
-
-/** The report of a journal file; a missing or malformed file is a UserError. */
-export function loadJournalReport(path: string): Report {
-  try {
-    return reportFromJournalFile(path);
-  } catch (err) {
-    if (err instanceof JournalFormatError || err instanceof NotAJournalError)
-      throw new UserError([err.message]);
-    throw err;
-  }
 }

@@ -24,9 +24,10 @@ svg .exp{fill:none;stroke:#6e7781;stroke-width:1.5}svg .grid{stroke:var(--line)}
 svg .mk{stroke-width:1.5;stroke-dasharray:4 3}svg .mk.epoch{stroke:#0969da}svg .mk.fault{stroke:#cf222e}svg .mk.health{stroke:#9a6700}svg .mk.topology{stroke:#6e7781}
 `;
 
-export function renderHtml(report: Report): string {
+/** The report's page; `more` are blocks of further sections after the report's own (the live run). */
+export function renderHtml(report: Report, more: readonly Block[] = []): string {
   const title = `slbsim report: ${report.scenario.name || '(unnamed scenario)'} (seed ${report.seed})`;
-  const body = reportBlocks(report).map(block).join('\n');
+  const body = [...reportBlocks(report), ...more].map(block).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

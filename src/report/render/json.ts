@@ -8,7 +8,12 @@
 import type { Report } from '../report-model.js';
 
 export function renderJson(report: Report): string {
-  return `${stringify(report, '')}\n`;
+  return renderJsonValue(report);
+}
+
+/** Any JSON-ready value (a report with more keys, such as the live report) in the report's layout. */
+export function renderJsonValue(value: unknown): string {
+  return `${stringify(value, '')}\n`;
 }
 
 /** Pretty JSON of any JSON-ready value, with inline arrays of plain values. */

@@ -55,7 +55,7 @@ describe('slbsim live (CLI)', () => {
     );
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).live.accounting.sent).toBe(70);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    expect(html).toContain('<section id="live">');
+    expect(html).toContain('<h2>Live run</h2>');
     expect(html).not.toMatch(/(src|href)="https?:/);
   });
 
