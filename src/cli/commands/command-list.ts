@@ -10,6 +10,7 @@ import { register as run } from './run-command.js';
 import { register as schema } from './schema-command.js';
 import { register as sequence } from './sequence-command.js';
 import { register as state } from './state-command.js';
+import { register as sweep } from './sweep-command.js';
 import { register as validate } from './validate-command.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -20,6 +21,7 @@ export const COMMANDS: RegisterCommand[] = [
   route,
   sequence,
   run,
+  sweep,
   report,
   compare,
   live,
