@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { register as compare } from './compare-command.js';
 import { register as exportCmd } from './export-command.js';
+import { register as k8sJob } from './k8s-job-command.js';
 import { register as live } from './live-command.js';
 import { register as probe } from './probe-command.js';
 import { register as report } from './report-command.js';
@@ -25,6 +26,7 @@ export const COMMANDS: RegisterCommand[] = [
   report,
   compare,
   live,
+  k8sJob,
   exportCmd,
   probe,
   schema,
