@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { type K8sJobOptions, k8sJob, renderK8sJob } from '../../src/scale/k8s-job.js';
@@ -261,5 +262,20 @@ describe('k8sJob', () => {
   it('names the Job after the scenario, as a DNS label', () => {
     const [, job] = docs(yamlOf({ ...SEED, scenario: { ...SEED.scenario, name: 'Seed Case #2 (big)' } }));
     expect(job.metadata.name).toBe('slbsim-seed-case-2-big');
+  });
+
+  it('pairs with the ReadWriteMany claim of docs/SCALE.md, a valid PersistentVolumeClaim', () => {
+    const doc = readFileSync('docs/SCALE.md', 'utf8');
+    const block = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => m[1])
+      .find((b) => b.includes('PersistentVolumeClaim'))!;
+    const [pvc] = docs(block);
+    expect(() => new PersistentVolumeClaim(pvc as never).validate()).not.toThrow();
+    const [, job] = docs(yamlOf({ ...SEED, pvc: pvc.metadata.name }));
+    expect(job.spec.template.spec.volumes[1]).toEqual({
+      name: 'results',
+      persistentVolumeClaim: { claimName: 'slbsim-results' },
+    });
+    expect(pvc.spec.accessModes).toEqual(['ReadWriteMany']);
   });
 });
