@@ -61,9 +61,9 @@ export function register(program: Command): void {
     .command('k8s-job')
     .summary('print the Kubernetes Indexed Job that runs a scenario in shards, and the merge Job')
     .description(
-      'Print multi-document YAML: a ConfigMap with the scenario (and its trace), an Indexed Job whose pod K\n' +
-        'runs `slbsim run <scenario> --shard K/N --out /results/shard-K`, and a Job running `slbsim merge`\n' +
-        'over the N reports. Results go to a ReadWriteMany claim (--pvc) or an object store (--output,\n' +
+      'Print multi-document YAML: a ConfigMap with the scenario (and its trace), an Indexed Job whose pod K ' +
+        'runs `slbsim run <scenario> --shard K/N --out /results/shard-K`, and a Job running `slbsim merge` ' +
+        'over the N reports. Results go to a ReadWriteMany claim (--pvc) or an object store (--output, ' +
         'copied by an aws-cli / gcloud container). Apply the shards, wait for them, then apply the merge.',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')

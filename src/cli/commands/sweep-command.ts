@@ -68,8 +68,8 @@ export function register(program: Command): void {
     .command('sweep')
     .summary('run a scenario once per seed on worker threads and print the spread of the shares')
     .description(
-      'Replay a scenario once per seed, each run on a worker thread, and print one table: per scope,\n' +
-        'epoch and backend the expected share and the min / median / max observed share over the runs,\n' +
+      'Replay a scenario once per seed, each run on a worker thread, and print one table: per scope, ' +
+        'epoch and backend the expected share and the min / median / max observed share over the runs, ' +
         'the median and worst TVD and the seed that gave the worst. Same seeds, same bytes, whatever --workers.',
     )
     .argument('<scenario>', 'scenario file (YAML or JSON)')
