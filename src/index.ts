@@ -70,6 +70,12 @@ export {
   type UrlMatching,
 } from './routing/rule-matcher.js';
 export { explainUri, normalizeUri, normalUriEnd, type UriExplanation } from './routing/uri-normalize.js';
+// Fanning out: sweeps over seeds, Kubernetes Jobs of shards.
+export { type K8sJob, type K8sJobOptions, k8sJob, renderK8sJob } from './scale/k8s-job.js';
+export { formatSeeds, parseSeeds } from './scale/seed-range.js';
+export type { Spread, SpreadBackend, SpreadEpoch, Stat } from './scale/spread.js';
+export { renderSpread, SWEEP_FORMATS, type SweepFormat } from './scale/spread-render.js';
+export { type SweepOptions, sweepScenario } from './scale/sweep.js';
 export { checkScenario } from './scenario/check.js';
 export { stateAt } from './scenario/fold-at.js';
 export { type LoadResult, loadScenario, loadScenarioText } from './scenario/load.js';

@@ -1,0 +1,113 @@
+/**
+ * A sweep: the same scenario once per seed, each run on a worker thread of a piscina pool (the
+ * worker is `sweep-worker.ts`), folded into one spread (`spread.ts`). Results are placed by seed
+ * index and folded in seed order, so the spread is the same bytes whatever the number of workers
+ * and whichever finished first. Each worker returns a run's sample, never its journal: memory per
+ * run is a few kilobytes.
+ */
+import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Scenario } from '../scenario/scenario-model.js';
+import { VERSION } from '../util/version.js';
+import type { RunSample } from './run-sample.js';
+import { type Spread, spreadOf } from './spread.js';
+import { runSweepTask, type SweepTask } from './sweep-worker.js';
+
+export interface SweepOptions {
+  /** The seeds to run, in the order to report them (see `parseSeeds`). */
+  readonly seeds: readonly string[];
+  /** Override the scenario's request count in every run. */
+  readonly requests?: number;
+  /** Worker threads (default: the number of cores); 0 runs every seed on this thread. */
+  readonly workers?: number;
+  /** Called after each finished run with the count done so far. */
+  readonly onRun?: (done: number, total: number) => void;
+  /** Abort the sweep: running workers are stopped and the promise rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** The default worker count: one per core. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * The worker module: `sweep-worker.js` beside this file in the built package; when this file runs
+ * from the TypeScript sources (the test runner), the built copy in `dist/scale/`, since a worker
+ * thread loads plain JavaScript.
+ */
+export function sweepWorkerFile(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const sibling = join(here, 'sweep-worker.js');
+  if (existsSync(sibling)) return sibling;
+  const built = resolve(here, '../../dist/scale/sweep-worker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`the sweep worker is not built (no ${sibling} nor ${built}): run npm run build`);
+}
+
+/**
+ * Run a loaded, checked scenario (see `loadScenario`, `checkScenario`) once per seed. `file` is the
+ * scenario's path as the user typed it: each worker loads it again (a Scenario does not cross
+ * threads) and it names the scenario in the spread.
+ */
+export async function sweepScenario(file: string, scenario: Scenario, opts: SweepOptions): Promise<Spread> {
+  const tasks: SweepTask[] = opts.seeds.map((seed) =>
+    opts.requests === undefined ? { file, seed } : { file, seed, requests: opts.requests },
+  );
+  const workers = Math.min(opts.workers ?? defaultWorkers(), tasks.length);
+  const samples = workers <= 0 ? await inThread(tasks, opts) : await onPool(tasks, workers, opts);
+  return spreadOf(
+    {
+      slbsimVersion: VERSION,
+      scenario: { name: scenario.name, file },
+      requests: opts.requests ?? null,
+    },
+    samples,
+  );
+}
+
+async function inThread(tasks: readonly SweepTask[], opts: SweepOptions): Promise<RunSample[]> {
+  const samples: RunSample[] = [];
+  for (const task of tasks) {
+    opts.signal?.throwIfAborted();
+    samples.push(await runSweepTask(task));
+    opts.onRun?.(samples.length, tasks.length);
+  }
+  return samples;
+}
+
+async function onPool(
+  tasks: readonly SweepTask[],
+  workers: number,
+  opts: SweepOptions,
+): Promise<RunSample[]> {
+  const pool = new Piscina<SweepTask, RunSample>({
+    filename: sweepWorkerFile(),
+    minThreads: workers,
+    maxThreads: workers,
+  });
+  // Every queued task listens to the signal: one signal of our own, linked to the caller's.
+  const abort = new AbortController();
+  setMaxListeners(tasks.length + 1, abort.signal);
+  const forward = () => abort.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) forward();
+  opts.signal?.addEventListener('abort', forward, { once: true });
+  const samples: RunSample[] = new Array(tasks.length);
+  let done = 0;
+  try {
+    await Promise.all(
+      tasks.map(async (task, i) => {
+        samples[i] = await pool.run(task, { signal: abort.signal });
+        opts.onRun?.(++done, tasks.length);
+      }),
+    );
+  } finally {
+    opts.signal?.removeEventListener('abort', forward);
+    await pool.destroy();
+  }
+  return samples;
+}
