@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as compare } from './compare-command.js';
 import { register as exportCmd } from './export-command.js';
 import { register as live } from './live-command.js';
+import { register as logs } from './logs-command.js';
 import { register as probe } from './probe-command.js';
 import { register as report } from './report-command.js';
 import { register as route } from './route-command.js';
@@ -22,6 +23,7 @@ export const COMMANDS: RegisterCommand[] = [
   run,
   report,
   compare,
+  logs,
   live,
   exportCmd,
   probe,
