@@ -58,9 +58,9 @@ export function logsBlocks(r: LogsReport): Block[] {
             ? { text: 'pass', tone: 'ok' }
             : {
                 text: `FAIL (${[
-                  s.disagree > 0 ? `${s.disagree} rows in another group` : '',
-                  s.flaggedGroups > 0 ? `${s.flaggedGroups} groups beyond the model` : '',
-                  s.flaggedWindows > 0 ? `${s.flaggedWindows} windows beyond the model` : '',
+                  s.disagree > 0 ? plural(s.disagree, 'row', 'not where the model routes it') : '',
+                  s.flaggedGroups > 0 ? plural(s.flaggedGroups, 'group', 'beyond the model') : '',
+                  s.flaggedWindows > 0 ? plural(s.flaggedWindows, 'window', 'beyond the model') : '',
                 ]
                   .filter(Boolean)
                   .join(', ')})`,
@@ -84,6 +84,10 @@ export function logsBlocks(r: LogsReport): Block[] {
     });
   for (const l of r.listeners) out.push(...listenerBlocks(l, r));
   return out;
+}
+
+function plural(n: number, what: string, rest: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'} ${rest}`;
 }
 
 function agreement(agree: number, disagree: number): Cell {
@@ -185,7 +189,13 @@ function groupBlocks(g: GroupShares, r: LogsReport): Block[] {
     statsNote(t, 'Whole log'),
   ];
   out.push(...causeNotes(t));
-  if (r.options.windowMs > 0) {
+  if (r.options.windowMs > 0 && g.windows.count === 1)
+    out.push({
+      kind: 'note',
+      tone: 'dim',
+      text: `The log fits in one window of ${window(r.options.windowMs)}: the same figures.`,
+    });
+  else if (r.options.windowMs > 0) {
     const w = g.windows;
     out.push({
       kind: 'note',

@@ -266,6 +266,6 @@ function clusterCause(cell: ShareCell, ctx: ShareContext): CauseReport {
     cause: 'cluster',
     applies: true,
     explains,
-    detail: `the model in cluster mode ${c.shape} on the same requests deviates by at most ${pct(dev)}; the log against it: ${chi.pValue === null ? 'no test' : `p = ${fmtP(chi.pValue)} ${explains ? '≥' : '<'} α`}`,
+    detail: `the model in cluster mode ${c.shape}, replaying the same requests (its session persistence included), deviates by at most ${pct(dev)}; the log against it: ${chi.pValue === null ? 'no test' : `p = ${fmtP(chi.pValue)} ${explains ? '≥' : '<'} α`}`,
   };
 }
