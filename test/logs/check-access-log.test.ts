@@ -27,7 +27,7 @@ const tmp = mkdtempSync(join(os.tmpdir(), 'slbsim-logs-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The fixture with some rows rewritten; returns the file. */
-export function tampered(
+function tampered(
   edits: Record<number, (row: Record<string, string>) => void>,
   name = 'tampered.jsonl',
 ): string {
