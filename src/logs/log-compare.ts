@@ -30,6 +30,13 @@ import { type AddressMatch, type AllGroupsIndex, ListenerAddressMap, splitUpstre
 
 /** Distinct clients counted per cell of a sticky group, at most. */
 export const CLIENT_CAP = 50_000;
+/** (cell, client) pairs counted over all cells, at most: memory stays bounded over many windows. */
+export const CLIENT_BUDGET = 1_000_000;
+
+/** The shared allowance of client entries. */
+export class ClientBudget {
+  left = CLIENT_BUDGET;
+}
 
 export type DisagreementKind = 'group' | 'outside' | 'no-listener' | 'listener-stopped';
 
@@ -59,7 +66,10 @@ export class ShareCell {
   readonly upstream5xx: Float64Array;
   readonly epochIds: number[] = [];
   readonly epochRows: number[] = [];
+  /** More than CLIENT_CAP distinct clients in this cell. */
   clientsOverflow = false;
+  /** The shared budget ran out before this cell's clients were all counted. */
+  clientsUncounted = false;
   /** Rows per client, for the sticky groups (Kish's effective sample size). */
   readonly perClient: Map<number, number> | null;
 
@@ -67,6 +77,7 @@ export class ShareCell {
     readonly window: number,
     backends: number,
     sticky: boolean,
+    private readonly budget: ClientBudget = new ClientBudget(),
   ) {
     this.counts = new Float64Array(backends);
     this.failed = new Float64Array(backends);
@@ -93,8 +104,12 @@ export class ShareCell {
     const m = this.perClient!;
     const c = m.get(ip);
     if (c !== undefined) m.set(ip, c + 1);
-    else if (m.size < CLIENT_CAP) m.set(ip, 1);
-    else this.clientsOverflow = true;
+    else if (m.size >= CLIENT_CAP) this.clientsOverflow = true;
+    else if (this.budget.left <= 0) this.clientsUncounted = true;
+    else {
+      this.budget.left--;
+      m.set(ip, 1);
+    }
   }
 }
 
@@ -108,15 +123,16 @@ export class SlotStats {
     readonly slot: number,
     readonly backends: number,
     readonly sticky: boolean,
+    private readonly budget: ClientBudget,
   ) {
-    this.total = new ShareCell(-1, backends, sticky);
+    this.total = new ShareCell(-1, backends, sticky, budget);
   }
 
   cell(window: number): ShareCell {
     if (window === this.lastWindow) return this.lastCell!;
     let c = this.windows.get(window);
     if (c === undefined) {
-      c = new ShareCell(window, this.backends, this.sticky);
+      c = new ShareCell(window, this.backends, this.sticky, this.budget);
       this.windows.set(window, c);
     }
     this.lastWindow = window;
@@ -208,8 +224,10 @@ export class LogComparison {
   ) {
     this.originMs = options.originMs;
     this.ctx = model.versions.map(() => new Map());
+    const budget = new ClientBudget();
     this.slotStats = model.slots.map(
-      (s) => new SlotStats(s.index, s.backends.length, s.sticky === 'insert' || s.sticky === 'server'),
+      (s) =>
+        new SlotStats(s.index, s.backends.length, s.sticky === 'insert' || s.sticky === 'server', budget),
     );
   }
 

@@ -160,6 +160,13 @@ function stickiness(cell: ShareCell, chi: number | null, df: number, ctx: ShareC
       detail: `session persistence is ${sticky} on this group: every request is scheduled`,
     };
   const clients = cell.perClient.size;
+  if (cell.clientsUncounted)
+    return {
+      cause: 'stickiness-few-clients',
+      applies: true,
+      explains: null,
+      detail: `sticky (${sticky}); not tested: the log has too many clients to count in every window`,
+    };
   if (cell.clientsOverflow)
     return {
       cause: 'stickiness-few-clients',

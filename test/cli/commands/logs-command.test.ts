@@ -71,6 +71,38 @@ describe('slbsim logs', () => {
     expect(missing).toMatchObject({ code: 2, stderr: `${join(tmp, 'nope.jsonl')}: no such file\n` });
   });
 
+  it('on the example, names stickiness with few clients as the cause of the uneven API group', async () => {
+    const r = await logs(
+      'scenarios/access-log-check.yaml',
+      'scenarios/logs/access-log-check.jsonl',
+      '--format',
+      'json',
+    );
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.summary).toMatchObject({ agree: 800, disagree: 0, flaggedGroups: 1, flaggedWindows: 1 });
+    const groups = json.listeners[0].groups;
+    expect(
+      groups.map((g: { group: string; total: { flagged: boolean } }) => [g.group, g.total.flagged]),
+    ).toEqual([
+      ['rsp-api', true],
+      ['rsp-img', false],
+      ['rsp-web', false],
+    ]);
+    expect(groups[0].total.explainedBy).toBe('stickiness-few-clients');
+    const csv = await logs(
+      'scenarios/access-log-check.yaml',
+      'scenarios/logs/access-log-check.csv',
+      '--window',
+      '0',
+    );
+    expect(csv.code).toBe(1);
+    expect(csv.stdout).toContain('Windows:              none (whole log only)');
+    expect(csv.stdout).toContain(
+      'explains — stickiness-few-clients: sticky (insert) with 4 distinct clients',
+    );
+  });
+
   it('renders Markdown and a self-contained HTML page', async () => {
     const md = await logs(SCENARIO, LOG, '--format', 'md');
     expect(md.stdout).toMatch(/^# slbsim logs: seed-case/);
