@@ -205,10 +205,10 @@ if (caseArg > 0) {
       x >= 1e6 ? `${(x / 1e6).toFixed(2)} M rows/s` : `${(x / 1e3).toFixed(0)} k rows/s`;
     const line = (what: string, r: CaseResult) =>
       console.log(
-        `${what.padEnd(52)}  ${String(r.rows).padStart(9)}  ${fmt(r.rate).padStart(15)}  ${`${r.seconds.toFixed(1)} s`.padStart(8)}  ${`${r.rssMb.toFixed(0)} MB`.padStart(8)}`,
+        `${what.padEnd(52)}  ${String(r.rows).padStart(9)}  ${fmt(r.rate).padStart(15)}  ${`${r.seconds.toFixed(1)} s`.padStart(8)}  ${fmt(r.cpuRate).padStart(15)}  ${`${r.cpuSeconds.toFixed(1)} s`.padStart(8)}  ${`${r.rssMb.toFixed(0)} MB`.padStart(8)}`,
       );
     console.log(
-      `${'case'.padEnd(52)}  ${'rows'.padStart(9)}  ${'rate'.padStart(15)}  ${'time'.padStart(8)}  ${'peak RSS'.padStart(8)}`,
+      `${'case'.padEnd(52)}  ${'rows'.padStart(9)}  ${'wall rate'.padStart(15)}  ${'wall'.padStart(8)}  ${'per CPU second'.padStart(15)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(8)}`,
     );
     line('slbsim logs (whole check)', ours);
     line('JSON.parse per line + 13 fields (baseline, no check)', parse);

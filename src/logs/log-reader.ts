@@ -8,12 +8,13 @@
  * `ByteIntern`). A malformed row goes to `onProblem` as `file:line: CODE message` and is not
  * handed on; the caller counts and reports it (never a silent skip).
  *
- * Why a hand-written scanner: measured on the 2-core reference machine with SLS-shaped rows of
- * 18 fields (~420 bytes), `JSON.parse` per line plus reading the fields costs about 2.4 µs a row
- * (≈ 0.4 M rows/s before any routing), the single pass below over the bytes, which copies out only
- * the 13 fields it needs, about 0.45 µs — the difference between missing and meeting the issue's
- * 1 M rows/s. Anything the scanner does not expect (nested values, odd spacing it cannot follow)
- * falls back to `JSON.parse` for that line, so it is never less correct.
+ * Why a hand-written scanner: in `npm run bench:logs` (SLS rows of 20 fields, 551 bytes) `JSON.parse`
+ * of each line plus reading the 13 fields, and nothing else, ran at 135 k rows per CPU second; the
+ * whole `slbsim logs` check with this scanner — one pass over the bytes that copies out only the
+ * fields it needs, no object per row — at 400 k (same run, BENCHMARKS.md). Anything the scanner does
+ * not expect (nested values, a key with an escape) falls back to `JSON.parse` for that line, so it
+ * is never less correct. (Searching each key with `Buffer.indexOf` or `String.indexOf` instead was
+ * tried and was 2–3 times slower: a native call per key, and `"` is too common a first byte.)
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ByteIntern } from './byte-intern.js';
