@@ -52,13 +52,15 @@ function writeTrace(model: TopologyVersions, opts: RerunOptions, dir: string): s
       lastV = model.versionAt(t * 1000, lastV);
       let listener = model.versions[lastV].listenersByPort.get(portKey)?.key;
       if (listener === undefined) {
+        // A listener the scenario has at another time (the model refuses the request then); rows
+        // for a listener it never has do not bear on any group and are left out.
         listener = keys.get(portKey);
         if (listener === undefined) {
           listener =
-            model.versions.find((v) => v.listenersByPort.has(portKey))?.listenersByPort.get(portKey)?.key ??
-            `${slbid}:${row.scheme === 2 ? 'https' : 'http'}:${row.vport}`;
+            model.versions.find((v) => v.listenersByPort.has(portKey))?.listenersByPort.get(portKey)?.key ?? '';
           keys.set(portKey, listener);
         }
+        if (listener === '') return;
       }
       const path = reader.paths.text(row.path);
       const host = row.host < 0 ? '' : reader.hosts.text(row.host);
