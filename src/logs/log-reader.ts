@@ -511,7 +511,7 @@ export class LogReader {
       te = fe[F.unixTime];
     }
     if (ts < 0) return this.problem(this.lineNo, 'LogField', 'missing time (and __time__)');
-    const t = parseLogTime(b, ts, te);
+    const t = this.timeOf(b, ts, te);
     if (Number.isNaN(t))
       return this.problem(
         this.lineNo,
@@ -584,6 +584,32 @@ export class LogReader {
     this.rows++;
     this.options.onRow(row);
     return true;
+  }
+
+  private readonly lastTime = Buffer.alloc(40);
+  private lastTimeLen = -1;
+  private lastTimeMs = Number.NaN;
+
+  /** `parseLogTime`, remembering the last value: rows of one second share their time text. */
+  private timeOf(b: Buffer, s: number, e: number): number {
+    const n = e - s;
+    const last = this.lastTime;
+    if (n === this.lastTimeLen) {
+      let same = true;
+      for (let i = n - 1; i >= 0; i--)
+        if (last[i] !== b[s + i]) {
+          same = false;
+          break;
+        }
+      if (same) return this.lastTimeMs;
+    }
+    const t = parseLogTime(b, s, e);
+    if (n <= last.length) {
+      b.copy(last, 0, s, e);
+      this.lastTimeLen = n;
+      this.lastTimeMs = t;
+    }
+    return t;
   }
 
   /** Report a malformed row; false, for `return this.problem(…)` in `emit`. */

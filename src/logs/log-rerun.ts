@@ -57,7 +57,8 @@ function writeTrace(model: TopologyVersions, opts: RerunOptions, dir: string): s
         listener = keys.get(portKey);
         if (listener === undefined) {
           listener =
-            model.versions.find((v) => v.listenersByPort.has(portKey))?.listenersByPort.get(portKey)?.key ?? '';
+            model.versions.find((v) => v.listenersByPort.has(portKey))?.listenersByPort.get(portKey)?.key ??
+            '';
           keys.set(portKey, listener);
         }
         if (listener === '') return;

@@ -128,6 +128,37 @@ describe('checkAccessLog on the live harness log', () => {
     expect(r.summary.disagree).toBe(0);
   });
 
+  it('routes each row on the topology of its time: a listener stopped at 45s, deleted at 55s', async () => {
+    // trace-replay.yaml is the seed case with :81 stopped at 45s and deleted at 55s; the log's
+    // first row is at 10:00:00+08:00, so with scenario time 0 at 09:59:10 every row is after 50s.
+    const trace = loadChecked('scenarios/trace-replay.yaml', {});
+    const at = (iso: string) => Date.parse(iso);
+    const before = await checkAccessLog(trace, [JSONL], {
+      ...OPTIONS,
+      originMs: at('2024-05-06T09:59:50+08:00'),
+    });
+    expect(before.summary.disagree).toBe(0);
+    const stopped = await checkAccessLog(trace, [JSONL], {
+      ...OPTIONS,
+      originMs: at('2024-05-06T09:59:10+08:00'),
+    });
+    const l81 = stopped.listeners.find((l) => l.listener === 'lb-seed:http:81')!;
+    expect(l81.disagreements).toMatchObject({ listenerStopped: l81.rows, total: l81.rows });
+    expect(l81.listed[0]).toMatchObject({
+      kind: 'listener-stopped',
+      modelRoute: 'listener stopped',
+      modelGroup: null,
+    });
+    const gone = await checkAccessLog(trace, [JSONL], {
+      ...OPTIONS,
+      originMs: at('2024-05-06T09:58:00+08:00'),
+    });
+    const g81 = gone.listeners.find((l) => l.listener === 'lb-seed:http:81')!;
+    expect(g81).toMatchObject({ known: true, disagreements: { noListener: g81.rows } });
+    expect(g81.listed[0].modelRoute).toBe('no listener at this time');
+    expect(gone.listeners.find((l) => l.listener === 'lb-seed:http:80')!.disagreements.total).toBe(0);
+  });
+
   it('tests the causes when a window is uneven: health flapping for a backend that stopped answering', async () => {
     // From line 200 on, i-web1:8080 refuses: each of its rows is retried on the next backend,
     // i-web1:8081 and i-web2:8080 in turn (equal weights), as Tengine's next-upstream would.
