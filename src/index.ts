@@ -14,6 +14,11 @@ export { JournalDictionary } from './journal/dictionary.js';
 export * from './journal/journal-batch.js';
 export { JournalFileWriter, JournalFormatError, readJournalFile } from './journal/journal-file.js';
 export * from './journal/journal-rows.js';
+// Access logs held against the model (`slbsim logs`).
+export { checkAccessLog, type LogCheckOptions } from './logs/check-access-log.js';
+export { formatLogProblem, type LogProblem, LogReader, logFormatOf } from './logs/log-reader.js';
+export { LOGS_FORMATS, type LogsFormat, renderLogsReport } from './logs/logs-render.js';
+export type * from './logs/logs-report-model.js';
 // The replay pipeline.
 export {
   type ReplayOptions,

@@ -5,6 +5,7 @@ import { register as exportCmd } from './export-command.js';
 import { register as importCmd } from './import-command.js';
 import { register as k8sJob } from './k8s-job-command.js';
 import { register as live } from './live-command.js';
+import { register as logs } from './logs-command.js';
 import { register as plan } from './plan-command.js';
 import { register as probe } from './probe-command.js';
 import { register as report } from './report-command.js';
@@ -28,6 +29,7 @@ export const COMMANDS: RegisterCommand[] = [
   sweep,
   report,
   compare,
+  logs,
   live,
   k8sJob,
   exportCmd,

@@ -27,13 +27,18 @@ svg .mk{stroke-width:1.5;stroke-dasharray:4 3}svg .mk.epoch{stroke:#0969da}svg .
 /** The report's page; `more` are blocks of further sections after the report's own (the live run). */
 export function renderHtml(report: Report, more: readonly Block[] = []): string {
   const title = `slbsim report: ${report.scenario.name || '(unnamed scenario)'} (seed ${report.seed})`;
-  const body = [...reportBlocks(report), ...more].map(block).join('\n');
+  return renderBlocksAsHtml([...reportBlocks(report), ...more], title, report.slbsimVersion);
+}
+
+/** Any document of blocks as the same self-contained HTML page (used by `slbsim logs` too). */
+export function renderBlocksAsHtml(blocks: readonly Block[], title: string, version: string): string {
+  const body = blocks.map(block).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="slbsim ${escapeHtml(report.slbsimVersion)}">
+<meta name="generator" content="slbsim ${escapeHtml(version)}">
 <title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>
