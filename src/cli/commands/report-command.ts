@@ -16,6 +16,7 @@ import {
 import type { Report } from '../../report/report-model.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
+import { checkOutputPaths } from '../output-paths.js';
 
 export function register(program: Command): void {
   program
@@ -41,6 +42,7 @@ Examples:
     )
     .action(
       action((journal: string, opts: { format: ReportFormat; out?: string }) => {
+        checkOutputPaths({ out: opts.out });
         const report = loadJournalReport(journal);
         process.stdout.write(
           renderReport(report, opts.format, { color: pc.isColorSupported && process.stdout.isTTY === true }),
