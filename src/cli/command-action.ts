@@ -42,6 +42,19 @@ export function stdoutFailureLine(
   return `slbsim: cannot write the output to stdout${target === undefined ? '' : ` (${target})`}: ${err.code ?? 'EIO'} (${errorDetail(err)})`;
 }
 
+/**
+ * A write to stdout failed. `slbsim … | head` closes the pipe early: stop quietly on EPIPE with
+ * the exit code so far. Anything else (`> /dev/full`, a full disk): one line, exit code 2.
+ */
+export function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') {
+    process.exit(process.exitCode ?? 0);
+    return;
+  }
+  process.stderr.write(`${stdoutFailureLine(err)}\n`);
+  process.exit(EXIT_USAGE);
+}
+
 function stdoutTarget(): string | undefined {
   try {
     const target = readlinkSync('/proc/self/fd/1');

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
-import { stdoutFailureLine } from './command-action.js';
+import { onStdoutError } from './command-action.js';
 import { COMMANDS } from './commands/command-list.js';
 
 export function buildProgram(): Command {
@@ -31,13 +31,7 @@ Examples:
 }
 
 async function main(): Promise<void> {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    // `slbsim … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    // `> /dev/full`, a full disk: one line, exit code 2, never a stack.
-    process.stderr.write(`${stdoutFailureLine(err)}\n`);
-    process.exit(EXIT_USAGE);
-  });
+  process.stdout.on('error', onStdoutError);
   process.stderr.on('error', () => process.exit(EXIT_USAGE));
   const program = buildProgram();
   try {

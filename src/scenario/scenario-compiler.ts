@@ -375,14 +375,20 @@ class Compiler {
           'SchemaError',
           `traffic.trace: cannot tell the format of ${given} from its extension; add format: ndjson or format: csv`,
         );
-      let exists = false;
+      let kind: 'file' | 'missing' | 'other' = 'missing';
       try {
-        exists = statSync(file).isFile();
+        kind = statSync(file).isFile() ? 'file' : 'other';
       } catch {
-        exists = false;
+        kind = 'missing';
       }
-      if (!exists)
+      if (kind === 'missing')
         this.problem(tAt, 'TraceNotFound', `traffic.trace: no such file ${given} (resolved to ${file})`);
+      else if (kind === 'other')
+        this.problem(
+          tAt,
+          'TraceUnreadable',
+          `traffic.trace: ${given} is not a regular file (a FIFO, a device or a directory is never read)`,
+        );
       trace = { file, format: format ?? 'ndjson', pos: this.pos([...at, 'trace']) };
       if (t.phases !== undefined || t.mix !== undefined)
         this.problem(

@@ -16,12 +16,12 @@ import fs, {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { action, stdoutFailureLine, systemErrorLine } from '../../src/cli/command-action.js';
+import { action, onStdoutError, stdoutFailureLine, systemErrorLine } from '../../src/cli/command-action.js';
 import { register as run } from '../../src/cli/commands/run-command.js';
 import { loadChecked, simulate } from '../../src/cli/run-pipeline.js';
 import { readRecordFile } from '../../src/record/read.js';
 import { runCommand } from '../helpers/cli.js';
-import { enospc, fullDiskAfter } from './full-disk.js';
+import { enospc, fullDiskAfter } from '../helpers/full-disk.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slbsim-outputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -271,7 +271,44 @@ describe('flags say what they accept', () => {
   });
 });
 
+describe('an empty scenario is not run', () => {
+  it('refuses to run an empty file (was: an empty report, exit 0)', async () => {
+    const file = path('empty.yaml');
+    writeFileSync(file, '# nothing yet\n');
+    expect(await runCommand(run, ['run', file])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${file}:1:1: EmptyScenario Empty scenario: no topology, no events (add instances, topology, events or timeline)\n`,
+    });
+  });
+});
+
 describe('system errors are one line', () => {
+  it('> /dev/full: one line naming stdout and ENOSPC, exit 2 (was: an ENOSPC stack)', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as typeof process.exit);
+    let stderr = '';
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+      stderr += String(s);
+      return true;
+    });
+    try {
+      onStdoutError(enospc());
+      expect(exit).toHaveBeenCalledWith(2);
+      expect(stderr).toMatch(
+        /^slbsim: cannot write the output to stdout( \([^)]+\))?: ENOSPC \(no space left on device\)\n$/,
+      );
+      exit.mockClear();
+      stderr = '';
+      const epipe = Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE' });
+      onStdoutError(epipe);
+      expect(exit).toHaveBeenCalledWith(0);
+      expect(stderr).toBe('');
+    } finally {
+      exit.mockRestore();
+      write.mockRestore();
+    }
+  });
+
   it('a failed write to stdout names what stdout is and the code', () => {
     expect(stdoutFailureLine(enospc(), '/dev/full')).toBe(
       'slbsim: cannot write the output to stdout (/dev/full): ENOSPC (no space left on device)',

@@ -51,6 +51,16 @@ describe('only a regular file of bounded size is read', () => {
     ]);
   });
 
+  it('refuses a trace that is a FIFO (was: "no such file", and a hang when replayed)', () => {
+    const fifo = join(dir, 'trace.ndjson');
+    execFileSync('mkfifo', [fifo]);
+    const file = join(dir, 'traced.yaml');
+    writeFileSync(file, lines(...BASE, LISTENER, 'traffic:', '  trace: trace.ndjson'));
+    expect(problems(loadScenario(file))).toEqual([
+      `${file}:9:10: TraceUnreadable traffic.trace: trace.ndjson is not a regular file (a FIFO, a device or a directory is never read)`,
+    ]);
+  });
+
   it('still reads an ordinary file', () => {
     const ok = join(dir, 'ok.yaml');
     writeFileSync(ok, lines(...BASE));

@@ -263,7 +263,7 @@ describe('loadScenario: files', () => {
 
   it('a JSON file with a JSON syntax error (JsonSyntax), even where YAML would accept it', () => {
     expect(problems(loadScenarioText(lines('{', '  "seed": 1,', '}'), 's.json'))).toEqual([
-      's.json:3:1: JsonSyntax Expected double-quoted property name',
+      's.json:3:1: JsonSyntax Expected double-quoted property name: JSON allows no comma before a closing bracket',
     ]);
     expect(problems(loadScenarioText('{"seed": 1, "seed": 2}', 'd.json'))).toEqual([
       'd.json:1:13: DuplicateKey duplicate key "seed": a key may appear only once in a mapping',
