@@ -127,11 +127,17 @@ function readScenarioFile(path: string): { text: string } | { diagnostic: Diagno
         `${path} is ${size}; a scenario file may be at most ${mib(MAX_SCENARIO_BYTES)} (parsing takes about 70 bytes of memory per byte)`,
       );
     if (st.size > MAX_SCENARIO_BYTES) return tooLarge(mib(st.size));
-    // Read at most one byte more than the limit: a file that grew since fstat is caught too.
-    const buf = Buffer.allocUnsafe(Math.min(st.size, MAX_SCENARIO_BYTES) + 1);
+    // Read at most one byte more than the limit: a file that grew since fstat (or whose size
+    // the system does not know, as in /proc) is caught too.
+    let buf = Buffer.allocUnsafe(Math.min(st.size, MAX_SCENARIO_BYTES) + 1);
     let n = 0;
     for (;;) {
-      if (n === buf.length) return tooLarge(`more than ${mib(MAX_SCENARIO_BYTES)}`);
+      if (n === buf.length) {
+        if (n > MAX_SCENARIO_BYTES) return tooLarge(`more than ${mib(MAX_SCENARIO_BYTES)}`);
+        const grown = Buffer.allocUnsafe(Math.min(2 * n + 4096, MAX_SCENARIO_BYTES + 1));
+        buf.copy(grown, 0, 0, n);
+        buf = grown;
+      }
       const got = readSync(fd, buf, n, buf.length - n, null);
       if (got === 0) break;
       n += got;

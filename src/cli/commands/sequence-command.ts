@@ -46,7 +46,10 @@ export function register(program: Command): void {
       'layer 7 (HTTP/HTTPS, default for wrr/rr/wlc) or 4 (TCP/UDP, default for sch/tch/qch)',
     )
     .requiredOption('--weights <list>', 'comma-separated weights 0–100 in scheduling order, e.g. 5,1,1')
-    .option('--count <n>', 'number of picks (default: two full cycles, or the --ops script)')
+    .option(
+      '--count <n>',
+      'number of picks, at most 100000000 (default: two full cycles, or the --ops script)',
+    )
     .option(
       '--ops <script>',
       'concurrency script for wlc: S = a request that stays open, Q = one that completes at once,\n' +
@@ -161,6 +164,10 @@ async function sequenceAction(opts: SequenceOptions): Promise<number> {
   const workers = Number(shape[2]);
   const setup: PickSetup = { name, layer, weights: w, nodes, workers, seed: opts.seed, ops, count };
   const clustered = nodes * workers > 1;
+  if (opts.byWorker && clustered && count * nodes * workers > MAX_BY_WORKER_PICKS)
+    throw new UserError([
+      `--by-worker: each node/worker line is its own pass over the picks, so --count × nodes × workers may be at most ${MAX_BY_WORKER_PICKS}, got ${count} × ${nodes * workers}`,
+    ]);
   const out = new ChunkedStdout();
   const letter = (m: number) => (m < 0 ? '-' : String.fromCharCode(65 + m));
   if (opts.json) {
@@ -205,6 +212,8 @@ async function sequenceAction(opts: SequenceOptions): Promise<number> {
 
 /** The most picks one `sequence` prints. */
 export const MAX_COUNT = 100_000_000;
+/** --by-worker makes the picks once per node/worker: at most this many picks in all. */
+const MAX_BY_WORKER_PICKS = 1_000_000_000;
 
 interface PickSetup {
   readonly name: SchedulerName;

@@ -158,6 +158,23 @@ describe('slbsim sequence', () => {
       '--count: at most 100000000 picks, got 100000001 (from the --ops script)\n',
     );
   });
+  it('refuses --by-worker when its passes over the picks would be too many', async () => {
+    const r = await seq(
+      '--scheduler',
+      'wrr',
+      '--weights',
+      '1,1',
+      '--count',
+      '100000000',
+      '--cluster',
+      '64x64',
+      '--by-worker',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      '--by-worker: each node/worker line is its own pass over the picks, so --count × nodes × workers may be at most 1000000000, got 100000000 × 4096\n',
+    );
+  });
   it('streams the picks in bounded chunks', async () => {
     const chunks: number[] = [];
     const r = await runCommand(
