@@ -83,10 +83,12 @@ export { renderSpread, SWEEP_FORMATS, type SweepFormat } from './scale/spread-re
 export { type SweepOptions, sweepScenario } from './scale/sweep.js';
 export { checkScenario } from './scenario/check.js';
 export { stateAt } from './scenario/fold-at.js';
-export { type LoadResult, loadScenario, loadScenarioText } from './scenario/load.js';
+export { type LoadResult, loadScenario, loadScenarioText, MAX_SCENARIO_BYTES } from './scenario/load.js';
+export { HORIZON_US, MAX_EVENTS, MAX_REQUESTS } from './scenario/scenario-compiler.js';
 // Scenario files.
 export type * from './scenario/scenario-model.js';
 export { scenarioJsonSchema } from './scenario/schema.js';
+export { MAX_NESTING } from './scenario/source.js';
 export { readTrace } from './scenario/trace.js';
 export { SchedulerCluster } from './schedulers/cluster.js';
 export { createScheduler } from './schedulers/factory.js';
@@ -102,4 +104,5 @@ export type { ApplyResult } from './topology/result.js';
 export { renderTree } from './topology/tree.js';
 // Topology: the vocabulary, the OpenAPI events, the fold, the Describe-shaped view.
 export * from './topology/types.js';
+export { OutputWriteError } from './util/output-file.js';
 export { VERSION } from './util/version.js';

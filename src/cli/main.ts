@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /** The `slbsim` command: commander wiring only; each command lives in its own file. */
 import { Command, CommanderError } from 'commander';
+import { EXIT_USAGE } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
+import { onStdoutError } from './command-action.js';
 import { COMMANDS } from './commands/command-list.js';
 
 export function buildProgram(): Command {
@@ -29,11 +31,8 @@ Examples:
 }
 
 async function main(): Promise<void> {
-  // `slbsim … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+  process.stdout.on('error', onStdoutError);
+  process.stderr.on('error', () => process.exit(EXIT_USAGE));
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

@@ -1,9 +1,16 @@
 /**
  * The `run` pipeline: scenario → checked events → engine → journal → sinks (report projections,
  * record writer, journal file) → rendered report. Runs the synchronous engine in slices so the
- * progress bar can tick and Ctrl-C can stop it cleanly: every record and journal line whole, the
- * report marked partial.
+ * progress bar can tick and Ctrl-C (SIGINT) or SIGTERM can stop it cleanly: every record and
+ * journal line whole, the report marked partial, exit code 130 or 143.
+ *
+ * Output faults lose nothing and never print a stack: the output paths are checked before any
+ * work (checkOutputPaths); a record or journal file that cannot be written (a full disk) stops
+ * the run, is cut back to its last whole line or row group, and the command prints the (partial)
+ * report, one line per failed file and exits with code 2.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Progress } from '../engine/simulation.js';
 import type { JournalSink } from '../journal/journal-batch.js';
@@ -18,9 +25,19 @@ import {
 import type { Report } from '../report/report-model.js';
 import { checkScenario } from '../scenario/check.js';
 import { loadScenario } from '../scenario/load.js';
+import { MAX_REQUESTS } from '../scenario/scenario-compiler.js';
 import type { Scenario } from '../scenario/scenario-model.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, FileError, UserError } from '../util/user-error.js';
-import { diagnosticsError, positiveInt } from './command-action.js';
+import type { OutputWriteError } from '../util/output-file.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, FileError, UserError } from '../util/user-error.js';
+import {
+  diagnosticsError,
+  EXIT_SIGINT,
+  EXIT_SIGTERM,
+  positiveInt,
+  seedOption,
+  systemErrorLine,
+} from './command-action.js';
+import { checkOutputPaths } from './output-paths.js';
 
 export interface ReplayOptions {
   seed?: string;
@@ -36,7 +53,9 @@ export interface ReplayOptions {
 export async function replay(file: string, opts: ReplayOptions): Promise<number> {
   if (!isReportFormat(opts.format))
     throw new UserError([`--format: expected one of ${REPORT_FORMATS.join(', ')}, got "${opts.format}"`]);
-  const requests = opts.requests === undefined ? undefined : positiveInt('--requests')(opts.requests);
+  const seed = seedOption(opts.seed);
+  const requests =
+    opts.requests === undefined ? undefined : positiveInt('--requests', MAX_REQUESTS)(opts.requests);
   if (opts.record !== undefined) {
     try {
       recordFormatOf(opts.record);
@@ -45,24 +64,59 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
       throw err;
     }
   }
-  const scenario = withUrlMatching(loadChecked(file, { seed: opts.seed, requests }), opts.urlMatching);
-  const { report, interrupted } = await simulate(scenario, {
+  checkOutputPaths({ ...opts, inputs: [['the scenario file', file]] });
+  const scenario = withUrlMatching(loadChecked(file, { seed, requests }), opts.urlMatching);
+  checkOutputPaths({ ...opts, inputs: [['the trace file', scenario.traffic?.trace?.file]] });
+  const { report, interrupted, signal, failures } = await simulate(scenario, {
     label: file,
-    seed: opts.seed,
+    seed,
     requests,
     record: opts.record,
     journal: opts.journal,
     progress: !opts.quiet && process.stderr.isTTY === true,
   });
   process.stdout.write(renderReport(report, opts.format, { color: process.stdout.isTTY === true }));
+  let outFailed = false;
   if (opts.out !== undefined) {
-    for (const path of writeReportFiles(report, opts.out)) process.stderr.write(`wrote ${path}\n`);
+    try {
+      for (const path of writeReportFiles(report, opts.out)) process.stderr.write(`wrote ${path}\n`);
+    } catch (err) {
+      if (!isErrno(err)) throw err;
+      process.stderr.write(`${outFailureLine(err, opts.out)}\n`);
+      outFailed = true;
+    }
   }
+  if (failures.length > 0) {
+    for (const f of failures)
+      process.stderr.write(`${optionOf(f.file, opts)}: ${f.message}; the report above is partial\n`);
+    return EXIT_USAGE;
+  }
+  if (outFailed) return EXIT_USAGE;
   if (interrupted) {
-    process.stderr.write('interrupted: the report above is partial\n');
-    return 130;
+    process.stderr.write(
+      `interrupted${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: the report above is partial\n`,
+    );
+    return signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
   }
   return report.expectations !== null && report.expectations.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+/** `--out: cannot write <file>: ENOSPC (…)`, naming the report file left `.partial`. */
+function outFailureLine(err: NodeJS.ErrnoException, dir: string): string {
+  const torn = ['report.json', 'report.md', 'report.html']
+    .map((name) => join(dir, `${name}.partial`))
+    .find((path) => existsSync(path));
+  const line = systemErrorLine(err, err.path ?? torn);
+  return `--out: ${line.replace(/^slbsim: /, '')}`;
+}
+
+function isErrno(err: unknown): err is NodeJS.ErrnoException {
+  return typeof (err as NodeJS.ErrnoException | undefined)?.code === 'string';
+}
+
+/** The option that named a file (`--journal` or `--record`). */
+function optionOf(path: string, opts: { journal?: string }): string {
+  return opts.journal !== undefined && path.startsWith(opts.journal) ? '--journal' : '--record';
 }
 
 /** Load a scenario and check every event folds; any problem → UserError (exit 2). */
@@ -92,18 +146,33 @@ export interface SimulateOptions {
   progress?: boolean;
   /** Extra journal consumers. */
   sinks?: readonly JournalSink[];
+  /** Engine events per slice (default 50 000). */
+  slice?: number;
 }
 
-/** Run a checked scenario to the end (or Ctrl-C) and build its report. */
-export async function simulate(
-  scenario: Scenario,
-  opts: SimulateOptions,
-): Promise<{ report: Report; interrupted: boolean }> {
-  let interrupted = false;
+export interface SimulateResult {
+  readonly report: Report;
+  readonly interrupted: boolean;
+  /** The signal that stopped the run, when one did. */
+  readonly signal?: 'SIGINT' | 'SIGTERM';
+  /** Output files whose write failed (cut back to their last whole line or row group). */
+  readonly failures: readonly OutputWriteError[];
+}
+
+/** Engine events between two looks at the signals and the progress bar (the result is the same). */
+const CLI_SLICE = 50_000;
+
+/** Run a checked scenario to the end (or Ctrl-C / SIGTERM) and build its report. */
+export async function simulate(scenario: Scenario, opts: SimulateOptions): Promise<SimulateResult> {
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const onSigint = () => {
-    interrupted = true;
+    signal ??= 'SIGINT';
+  };
+  const onSigterm = () => {
+    signal ??= 'SIGTERM';
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   const started = Date.now();
   let bar: SingleBar | undefined;
   try {
@@ -115,18 +184,30 @@ export async function simulate(
         record: opts.record,
         journal: opts.journal,
         sinks: opts.sinks,
+        slice: opts.slice ?? CLI_SLICE,
         onSlice: async (progress) => {
           if (opts.progress) bar = tick(bar, progress, started);
           await new Promise<void>((resolve) => setImmediate(resolve));
-          return interrupted;
+          return signal !== undefined;
         },
       }),
     );
+    bar?.stop();
+    bar = undefined;
     if (result.interrupted)
-      for (const where of result.outputs) process.stderr.write(`partial output kept in ${where}\n`);
-    return { report: result.report, interrupted: result.interrupted };
+      // A file that failed is named by its failure line.
+      for (const where of result.outputs)
+        if (!result.failures.some((f) => f.file === where))
+          process.stderr.write(`partial output kept in ${where}\n`);
+    return {
+      report: result.report,
+      interrupted: result.interrupted,
+      ...(signal === undefined ? {} : { signal }),
+      failures: result.failures,
+    };
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     bar?.stop();
   }
 }
@@ -136,7 +217,8 @@ function tick(bar: SingleBar | undefined, p: Progress, started: number): SingleB
   const total = Math.max(p.expected, p.requests, 1);
   if (bar === undefined) {
     bar = new SingleBar({
-      format: 'replaying [{bar}] {percentage}% | {value}/{total} requests | simulated {sim}',
+      format:
+        'replaying [{bar}] {percentage}% | {value}/{total} requests | simulated {sim} | ETA {eta_formatted}',
       stream: process.stderr,
       hideCursor: true,
     });

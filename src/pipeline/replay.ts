@@ -4,6 +4,11 @@
  * slices; between slices `onSlice` may report progress or ask to stop (Ctrl-C), without changing
  * the result. This module sits at the top of the data flow: it wires the parts, nothing below
  * imports it.
+ *
+ * A record or journal file whose write fails (a full disk) is an `OutputWriteError`: that file is
+ * cut back to its last whole line or row group and fed no more, the run stops at the end of the
+ * slice (the report is partial, as after Ctrl-C), the other files close normally as partial, and
+ * the result lists the failure; nothing is thrown through the journal stream.
  */
 
 import { type Progress, Simulation } from '../engine/simulation.js';
@@ -13,6 +18,7 @@ import { openRecordWriter } from '../record/open.js';
 import type { Report } from '../report/report-model.js';
 import { createReportProjections, type ReportProjections } from '../report/report-projection.js';
 import type { Scenario } from '../scenario/scenario-model.js';
+import { OutputWriteError } from '../util/output-file.js';
 
 export interface ReplayOptions {
   /** The scenario's name in the journal and report (e.g. its path as the user typed it). */
@@ -36,6 +42,8 @@ export interface ReplayResult {
   readonly interrupted: boolean;
   /** Where the record and journal files are (`<file>.partial` after an interrupted run). */
   readonly outputs: readonly string[];
+  /** Output files whose write failed (each cut back to its last whole line or row group). */
+  readonly failures: readonly OutputWriteError[];
 }
 
 /** Replay a loaded, checked scenario (see `loadScenario`, `checkScenario`). */
@@ -45,26 +53,45 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
     requests: opts.requests,
     scenarioLabel: opts.label,
   });
-  const { projections, sinks, close } = openSinks(opts);
+  const { projections, sinks, close, failures } = openSinks(opts);
+  let streamError: unknown;
   sim.journal$.subscribe({
     next: (batch) => {
-      for (const s of sinks) s.onBatch(batch);
+      try {
+        for (const s of sinks) s.onBatch(batch);
+      } catch (err) {
+        streamError ??= err;
+      }
     },
     complete: () => {
-      for (const s of sinks) s.onEnd?.();
+      try {
+        for (const s of sinks) s.onEnd?.();
+      } catch (err) {
+        streamError ??= err;
+      }
     },
   });
   let interrupted = false;
   const slice = opts.slice ?? 250_000;
-  while (!sim.run(slice)) {
-    if (opts.onSlice && (await opts.onSlice(sim.progress))) {
-      sim.interrupt();
-      interrupted = true;
-      break;
+  try {
+    while (!sim.run(slice)) {
+      if (streamError !== undefined) throw streamError;
+      if (failures.length > 0 || (opts.onSlice && (await opts.onSlice(sim.progress)))) {
+        sim.interrupt();
+        interrupted = true;
+        break;
+      }
     }
+    if (streamError !== undefined) throw streamError;
+  } finally {
+    if (streamError !== undefined) close();
   }
   const outputs = close();
-  return { report: projections.build(), interrupted, outputs };
+  const report = projections.build();
+  // A file that lost rows makes the run's output partial, even when the engine reached the end.
+  if (failures.length > 0)
+    return { report: { ...report, partial: true }, interrupted: true, outputs, failures };
+  return { report, interrupted, outputs, failures };
 }
 
 /** Replay a scenario and return its report. */
@@ -78,31 +105,82 @@ export interface JournalSinks {
   readonly sinks: readonly JournalSink[];
   /** Close the files; returns where they are (`<file>.partial` after an interrupted run). */
   close(): string[];
+  /** Files whose write failed so far (they are fed no more; see OutputWriteError). */
+  readonly failures: readonly OutputWriteError[];
+}
+
+/** A sink that stops at its first OutputWriteError, which it records instead of throwing. */
+function guarded(sink: JournalSink, failures: OutputWriteError[]): JournalSink {
+  let failed = false;
+  const attempt = (f: () => void) => {
+    if (failed) return;
+    try {
+      f();
+    } catch (err) {
+      if (!(err instanceof OutputWriteError)) throw err;
+      failed = true;
+      failures.push(err);
+    }
+  };
+  return {
+    onBatch: (batch) => attempt(() => sink.onBatch(batch)),
+    onEnd: () => attempt(() => sink.onEnd?.()),
+  };
 }
 
 /**
  * The consumers of a run's journal — report projections, optional record writer and journal file
  * — shared by the replay and the live harness. A file that cannot be opened closes the others and
- * throws (FileError or the fs error).
+ * throws (FileError or the fs error). A file whose write fails later is recorded in `failures`
+ * and fed no more; `close()` closes every file and records a failure of the last write too.
  */
 export function openSinks(opts: Pick<ReplayOptions, 'record' | 'journal' | 'sinks'>): JournalSinks {
   const projections = createReportProjections();
+  const failures: OutputWriteError[] = [];
   const sinks: JournalSink[] = [projections.sink, ...(opts.sinks ?? [])];
   const closers: Array<() => string> = [];
+  const closer = (close: () => string, where: () => string) => () => {
+    try {
+      return close();
+    } catch (err) {
+      if (!(err instanceof OutputWriteError)) throw err;
+      if (!failures.includes(err)) failures.push(err);
+      return where();
+    }
+  };
   try {
     if (opts.record !== undefined) {
       const writer = openRecordWriter(opts.record);
-      sinks.push(writer);
-      closers.push(() => writer.close());
+      sinks.push(guarded(writer, failures));
+      closers.push(
+        closer(
+          () => writer.close(),
+          () => writer.location,
+        ),
+      );
     }
     if (opts.journal !== undefined) {
       const writer = new JournalFileWriter(opts.journal);
-      sinks.push(writer);
-      closers.push(() => writer.close());
+      sinks.push(guarded(writer, failures));
+      closers.push(
+        closer(
+          () => writer.close(),
+          () => writer.location,
+        ),
+      );
     }
   } catch (err) {
     for (const close of closers) close();
     throw err;
   }
-  return { projections, sinks, close: () => closers.map((close) => close()) };
+  let closed: string[] | undefined;
+  return {
+    projections,
+    sinks,
+    failures,
+    close: () => {
+      closed ??= closers.map((close) => close());
+      return closed;
+    },
+  };
 }

@@ -18,11 +18,12 @@ import { FLAG_STICKY } from '../journal/journal-rows.js';
 import { allocateColumns, copyRow, ROUTED_COLUMNS } from '../journal/row-columns.js';
 import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { numberToIp } from '../util/ip.js';
-import { prepareOutput, settleOutput } from '../util/output-file.js';
+import { OutputWriteError, prepareOutput, settleOutput, systemErrorCode } from '../util/output-file.js';
 import { FileError } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
 import { RECORD_COLUMNS, type RecordRow, statusOf } from './columns.js';
 import { ChunkEncoder, type ChunkWriter } from './parquet-chunk.js';
+import { salvageParquet } from './parquet-salvage.js';
 import type { Definition, RecordFormat, RowColumns } from './record-format.js';
 import { RecordWriter } from './writer.js';
 
@@ -109,6 +110,8 @@ export class ParquetRecordFormat implements RecordFormat {
   private readonly encoder = new ChunkEncoder();
   private closed = false;
   private where: string;
+  /** Set once a write failed (the file was cut back to its whole row groups). */
+  private failure: OutputWriteError | undefined;
 
   // Row-group buffers: the routed-row columns (journal indices), one entry per request.
   private n = 0;
@@ -182,11 +185,18 @@ export class ParquetRecordFormat implements RecordFormat {
   }
 
   row(c: RowColumns, i: number, latency: number): void {
+    if (this.failure) throw this.failure;
     const n = this.n;
     copyRow.routed(this.cols, n, c, i);
     this.latency[n] = latency;
     this.n = n + 1;
-    if (this.n === ROW_GROUP_ROWS) this.flush();
+    if (this.n === ROW_GROUP_ROWS) {
+      try {
+        this.flush();
+      } catch (err) {
+        throw this.fail(err);
+      }
+    }
   }
 
   /** Where the file is: `<file>.partial` until closed after a complete run, then `<file>`. */
@@ -197,13 +207,30 @@ export class ParquetRecordFormat implements RecordFormat {
   close(complete: boolean): string {
     if (this.closed) return this.where;
     this.closed = true;
+    if (this.failure) return this.where;
     try {
       this.flush();
-    } finally {
       this.writer.finish();
+    } catch (err) {
+      throw this.fail(err);
     }
     this.where = settleOutput(this.file, complete);
     return this.where;
+  }
+
+  /** A failed write: keep the whole row groups (with a footer when it fits), remember the error. */
+  private fail(err: unknown): unknown {
+    const code = systemErrorCode(err);
+    if (code === undefined) return err;
+    const kept = salvageParquet({
+      file: this.where,
+      rowGroups: this.writer.row_groups,
+      schema: PARQUET_SCHEMA,
+      createdBy: this.writer.createdBy,
+      kvMetadata: this.writer.kvMetadata ?? [],
+    });
+    this.failure = new OutputWriteError(this.where, code, kept);
+    return this.failure;
   }
 
   /** Encode the buffered rows as one row group. */

@@ -19,6 +19,13 @@ export interface ReferenceIndex {
   readonly rules: ReadonlyMap<string, ReadonlySet<string>>;
   /** ECS instance ids and every ServerId a backend list names. */
   readonly servers: ReadonlySet<string>;
+  /**
+   * The backend ports each server serves on, at any time: the Port of every backend list entry
+   * naming it (VServer and primary/secondary groups), and for a server of a load balancer's
+   * default server group, every listener's BackendServerPort (or ListenerPort) on that load
+   * balancer.
+   */
+  portsOf(serverId: string): ReadonlySet<number>;
 }
 
 const PROTOCOL_OF: Readonly<Record<string, 'http' | 'https' | 'tcp' | 'udp'>> = {
@@ -60,12 +67,26 @@ export function indexReferences(events: readonly ScheduledEvent[]): ReferenceInd
   const masterSlaveGroups = new Set<string>();
   const rules = new Map<string, Set<string>>();
   const servers = new Set<string>();
+  const ports = new Map<string, Set<number>>();
+  /** Default-server-group members and listener backend ports, by load balancer. */
+  const defaultMembers = new Map<string, Set<string>>();
+  const listenerPorts = new Map<string, Set<number>>();
+  const add = <K, V>(m: Map<K, Set<V>>, k: K, v: V) => {
+    const set = m.get(k) ?? new Set<V>();
+    set.add(v);
+    m.set(k, set);
+  };
   for (const e of events) {
     const p = e.params as Record<string, unknown>;
+    const lb = str(p.LoadBalancerId);
     for (const name of BACKEND_LISTS)
       for (const item of list(p[name])) {
         const id = field(item, 'ServerId');
-        if (id !== undefined) servers.add(id);
+        if (id === undefined) continue;
+        servers.add(id);
+        const port = Number(field(item, 'Port'));
+        if (Number.isInteger(port)) add(ports, id, port);
+        else if (lb !== undefined) add(defaultMembers, lb, id);
       }
     switch (e.action) {
       case 'CreateInstance': {
@@ -84,7 +105,6 @@ export function indexReferences(events: readonly ScheduledEvent[]): ReferenceInd
         break;
       }
       case 'CreateRules': {
-        const lb = str(p.LoadBalancerId);
         const port = Number(str(p.ListenerPort));
         if (lb === undefined || !Number.isInteger(port)) break;
         const proto = str(p.ListenerProtocol)?.toLowerCase();
@@ -107,11 +127,24 @@ export function indexReferences(events: readonly ScheduledEvent[]): ReferenceInd
       default: {
         const proto = PROTOCOL_OF[e.action];
         if (proto === undefined) break;
-        const lb = str(p.LoadBalancerId);
         const port = Number(str(p.ListenerPort));
-        if (lb !== undefined && Number.isInteger(port)) listeners.add(listenerKey(lb, proto, port));
+        if (lb !== undefined && Number.isInteger(port)) {
+          listeners.add(listenerKey(lb, proto, port));
+          const backendPort = Number(str(p.BackendServerPort) ?? port);
+          if (Number.isInteger(backendPort)) add(listenerPorts, lb, backendPort);
+        }
       }
     }
   }
-  return { listeners, vServerGroups, masterSlaveGroups, rules, servers };
+  for (const [lb, members] of defaultMembers)
+    for (const id of members) for (const port of listenerPorts.get(lb) ?? []) add(ports, id, port);
+  const none: ReadonlySet<number> = new Set();
+  return {
+    listeners,
+    vServerGroups,
+    masterSlaveGroups,
+    rules,
+    servers,
+    portsOf: (id) => ports.get(id) ?? none,
+  };
 }

@@ -30,7 +30,14 @@ import type {
   TraceSpec,
   Traffic,
 } from './scenario-model.js';
-import type { ClusterData, DistributionData, RawEventData, ScenarioFileData, TrafficData } from './schema.js';
+import {
+  type ClusterData,
+  type DistributionData,
+  MAX_REQUESTS_PER_RUN,
+  type RawEventData,
+  type ScenarioFileData,
+  type TrafficData,
+} from './schema.js';
 import { formatPath, type Path, type SourceMap } from './source.js';
 import { traceFormatOf } from './trace.js';
 
@@ -51,9 +58,26 @@ export const DEFAULT_CLIENTS: ClientModel = {
 const MAX_NODES = 1024;
 const MAX_WORKERS = 64;
 
+/**
+ * The simulation horizon: every time and duration, and the traffic's phases together, at most
+ * 1 000 000 000 s (about 31.7 years, 10^15 µs) — far inside the exact integers of a double.
+ */
+export const HORIZON_US = 1e15;
+/** The most requests one run may send (traffic.requests, --requests, or what the phases send). */
+export const MAX_REQUESTS = MAX_REQUESTS_PER_RUN;
+/** The most OpenAPI events a scenario may compile to (the fold checks every one in order). */
+export const MAX_EVENTS = 10_000;
+
 /** A duration the schema has already accepted. */
 function us(value: string | number): number {
   return parseDuration(value) ?? 0;
+}
+
+/** The expected number of requests of a phase (as the engine's progress counts them). */
+function phaseRequests(p: Phase): number {
+  if (p.pause) return 0;
+  if (p.arrivalCount !== undefined) return p.arrivalCount;
+  return (((p.arrivalRate ?? 0) + (p.rampTo ?? p.arrivalRate ?? 0)) / 2) * (p.duration / 1_000_000);
 }
 
 class Compiler {
@@ -67,6 +91,20 @@ class Compiler {
 
   pos(path: Path): SourcePos {
     return this.map.pos(path);
+  }
+
+  /** A duration in µs, refused beyond the horizon. */
+  time(value: string | number, path: Path): number {
+    const t = us(value);
+    if (t > HORIZON_US) {
+      this.problem(
+        path,
+        'BadDuration',
+        `${formatPath(path)}: ${typeof value === 'string' ? value.trim() : `${value}s`} is beyond the simulation horizon of ${HORIZON_US / 1_000_000}s (about 31.7 years)`,
+      );
+      return HORIZON_US;
+    }
+    return t;
   }
 
   problem(path: Path, code: string, message: string, atKey = false): void {
@@ -136,7 +174,9 @@ class Compiler {
       this.diagnostics.push(...t.diagnostics);
     }
     (data.events ?? []).forEach((e, i) => {
-      events.push(this.rawEvent(e, ['events', i], e.at === undefined ? 0 : us(e.at)));
+      events.push(
+        this.rawEvent(e, ['events', i], e.at === undefined ? 0 : this.time(e.at, ['events', i, 'at'])),
+      );
     });
     const faults: FaultEvent[] = [];
     (data.timeline ?? []).forEach((item, i) => {
@@ -144,14 +184,14 @@ class Compiler {
       if ('fault' in item) {
         const f: FaultEvent = {
           kind: item.fault,
-          at: us(item.at),
+          at: this.time(item.at, [...at, 'at']),
           ServerId: item.ServerId,
           ...(item.Port === undefined ? {} : { Port: item.Port }),
           pos: this.pos(at),
           field: formatPath(at),
         };
         faults.push(f);
-      } else events.push(this.rawEvent(item, at, us(item.at)));
+      } else events.push(this.rawEvent(item, at, this.time(item.at, [...at, 'at'])));
     });
     // Stable: equal times keep file order (inventory, topology, events, timeline).
     const order = events.map((e, i) => ({ e, i }));
@@ -172,16 +212,33 @@ class Compiler {
 
   faults(data: ScenarioFileData): void {
     (data.timeline ?? []).forEach((item, i) => {
-      if ('fault' in item)
-        this.check(['timeline', i, 'ServerId'], item.ServerId, this.refs.servers, 'UnknownBackend', 'server');
+      if (!('fault' in item)) return;
+      const known = this.check(
+        ['timeline', i, 'ServerId'],
+        item.ServerId,
+        this.refs.servers,
+        'UnknownBackend',
+        'server',
+      );
+      if (!known || item.Port === undefined) return;
+      const ports = [...this.refs.portsOf(item.ServerId)].sort((a, b) => a - b);
+      if (!ports.includes(item.Port))
+        this.problem(
+          ['timeline', i, 'Port'],
+          'UnknownBackend',
+          `timeline[${i}].Port: ${item.ServerId} serves no server group on port ${item.Port} ` +
+            (ports.length === 0
+              ? '(it is in no server group)'
+              : `(its ports: ${ports.slice(0, 10).join(', ')}${ports.length > 10 ? ', …' : ''})`),
+        );
     });
   }
 
   distribution(d: DistributionData, at: Path): Distribution {
-    if (typeof d === 'string' || typeof d === 'number') return { kind: 'constant', value: us(d) };
-    if ('constant' in d) return { kind: 'constant', value: us(d.constant) };
+    if (typeof d === 'string' || typeof d === 'number') return { kind: 'constant', value: this.time(d, at) };
+    if ('constant' in d) return { kind: 'constant', value: this.time(d.constant, [...at, 'constant']) };
     if ('exponential' in d) {
-      const mean = us(d.exponential.mean);
+      const mean = this.time(d.exponential.mean, [...at, 'exponential', 'mean']);
       if (mean <= 0)
         this.problem(
           [...at, 'exponential', 'mean'],
@@ -190,7 +247,7 @@ class Compiler {
         );
       return { kind: 'exponential', mean };
     }
-    const median = us(d.lognormal.median);
+    const median = this.time(d.lognormal.median, [...at, 'lognormal', 'median']);
     if (median <= 0)
       this.problem(
         [...at, 'lognormal', 'median'],
@@ -235,8 +292,13 @@ class Compiler {
     const phases: Phase[] = (t.phases ?? []).map((p, i) => {
       const pAt: Path = [...at, 'phases', i];
       if (p.pause !== undefined)
-        return { ...(p.name ? { name: p.name } : {}), duration: us(p.pause), pause: true, mode: 'uniform' };
-      const duration = us(p.duration ?? 0);
+        return {
+          ...(p.name ? { name: p.name } : {}),
+          duration: this.time(p.pause, [...pAt, 'pause']),
+          pause: true,
+          mode: 'uniform',
+        };
+      const duration = this.time(p.duration ?? 0, [...pAt, 'duration']);
       if (duration <= 0)
         this.problem(
           [...pAt, 'duration'],
@@ -252,6 +314,25 @@ class Compiler {
       phase.mode = p.mode ?? 'uniform';
       return phase as unknown as Phase;
     });
+    let span = 0;
+    let sent = 0;
+    for (const p of phases) {
+      span += p.duration;
+      sent += phaseRequests(p);
+    }
+    if (span > HORIZON_US)
+      this.problem(
+        [...at, 'phases'],
+        'BadDuration',
+        `traffic.phases: the phases last ${Math.round(span / 1_000_000)}s together, beyond the simulation horizon of ${HORIZON_US / 1_000_000}s`,
+      );
+    const cap = overrides.requests ?? t.requests;
+    if (phases.length > 0 && Math.min(sent, cap ?? Number.POSITIVE_INFINITY) > MAX_REQUESTS)
+      this.problem(
+        [...at, 'phases'],
+        'SchemaError',
+        `traffic.phases: the phases send about ${sent.toPrecision(3)} requests; one run sends at most ${MAX_REQUESTS} (lower the rates or durations, or cap them with traffic.requests)`,
+      );
     const mix: RequestTemplate[] = (t.mix ?? []).map((m, i) => {
       const mAt: Path = [...at, 'mix', i];
       this.check([...mAt, 'listener'], m.listener, this.refs.listeners, 'UnknownListener', 'listener');
@@ -294,14 +375,20 @@ class Compiler {
           'SchemaError',
           `traffic.trace: cannot tell the format of ${given} from its extension; add format: ndjson or format: csv`,
         );
-      let exists = false;
+      let kind: 'file' | 'missing' | 'other' = 'missing';
       try {
-        exists = statSync(file).isFile();
+        kind = statSync(file).isFile() ? 'file' : 'other';
       } catch {
-        exists = false;
+        kind = 'missing';
       }
-      if (!exists)
+      if (kind === 'missing')
         this.problem(tAt, 'TraceNotFound', `traffic.trace: no such file ${given} (resolved to ${file})`);
+      else if (kind === 'other')
+        this.problem(
+          tAt,
+          'TraceUnreadable',
+          `traffic.trace: ${given} is not a regular file (a FIFO, a device or a directory is never read)`,
+        );
       trace = { file, format: format ?? 'ndjson', pos: this.pos([...at, 'trace']) };
       if (t.phases !== undefined || t.mix !== undefined)
         this.problem(
@@ -377,7 +464,7 @@ class Compiler {
       urlMatching: s.urlMatching ?? 'normalized',
       l4Order: s.l4Order ?? 'kernel',
     };
-    if (s.until !== undefined) out.until = us(s.until);
+    if (s.until !== undefined) out.until = this.time(s.until, [...at, 'until']);
     return out;
   }
 
@@ -426,8 +513,8 @@ class Compiler {
         };
         if (s.listener !== undefined) x.listener = s.listener;
         if (s.window) {
-          const from = us(s.window.from);
-          const to = us(s.window.to);
+          const from = this.time(s.window.from, [...sAt, 'window', 'from']);
+          const to = this.time(s.window.to, [...sAt, 'window', 'to']);
           if (to <= from)
             this.problem(
               [...sAt, 'window'],
@@ -483,6 +570,24 @@ function baseName(file: string): string {
   return name.replace(/\.(ya?ml|json)$/i, '') || name;
 }
 
+function emptyScenario(absFile: string, data: ScenarioFileData): Scenario {
+  return {
+    file: absFile,
+    name: data.name ?? baseName(absFile),
+    seed: DEFAULT_SEED,
+    events: [],
+    faults: [],
+    simulation: {
+      cluster: { nodes: 1, workers: 1 },
+      clusterByListener: {},
+      ruleMatching: 'domain-first',
+      urlMatching: 'normalized',
+      l4Order: 'kernel',
+    },
+    expect: [],
+  };
+}
+
 export function compileScenario(
   data: ScenarioFileData,
   map: SourceMap,
@@ -491,6 +596,15 @@ export function compileScenario(
 ): { scenario: Scenario; diagnostics: Diagnostic[] } {
   const c = new Compiler(map, absFile);
   const { events, faults } = c.events(data);
+  if (events.length > MAX_EVENTS) {
+    // Folding is linear per event in the topology's size: refuse before any of it.
+    c.problem(
+      [],
+      'SchemaError',
+      `the scenario compiles to ${events.length} OpenAPI events (instances, topology, events, timeline); at most ${MAX_EVENTS} are allowed`,
+    );
+    return { scenario: emptyScenario(absFile, data), diagnostics: c.diagnostics };
+  }
   c.refs = indexReferences(events);
   c.faults(data);
   const traffic = data.traffic === undefined ? undefined : c.traffic(data.traffic, overrides);

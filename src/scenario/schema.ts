@@ -20,6 +20,9 @@ export const ALLOWED_KEYS_MARK = 'allowed keys: ';
 export const DURATION_MESSAGE =
   'expected a duration such as 500ms, 30s, 2m, 1h or 1500us (a bare number means seconds)';
 
+/** The most requests one run may send (also checked on what the phases send, in the compiler). */
+export const MAX_REQUESTS_PER_RUN = 1e10;
+
 /** The text form `parseDuration` (src/util/duration.ts) reads. */
 export const DURATION_PATTERN = /^\s*\d+(?:\.\d+)?\s*(?:us|µs|ms|s|m|h)?\s*$/;
 export const LISTENER_KEY_PATTERN = /^[^:\s]+:(?:http|https|tcp|udp):\d{1,5}$/;
@@ -354,6 +357,9 @@ const Phase = obj({
     .number()
     .int()
     .nonnegative()
+    .max(MAX_REQUESTS_PER_RUN, {
+      error: `expected at most ${MAX_REQUESTS_PER_RUN} requests (one run's ceiling)`,
+    })
     .meta({ description: 'A fixed number of requests spread over the duration.' })
     .optional(),
   pause: duration('A phase without requests, lasting this long.').optional(),
@@ -510,7 +516,12 @@ const Traffic = obj(
       .number()
       .int()
       .positive()
-      .meta({ description: 'Total requests: a cap on the phases, or alone a uniform stream.' })
+      .max(MAX_REQUESTS_PER_RUN, {
+        error: `expected at most ${MAX_REQUESTS_PER_RUN} requests (one run's ceiling)`,
+      })
+      .meta({
+        description: `Total requests: a cap on the phases, or alone a uniform stream (at most ${MAX_REQUESTS_PER_RUN}).`,
+      })
       .optional(),
     phases: z.array(Phase).meta({ description: 'Arrival phases, one after another.' }).optional(),
     mix: z.array(Template).meta({ description: 'The weighted request mix.' }).optional(),

@@ -8,16 +8,19 @@
  * existing ancestor, so a missing field points at the mapping that lacks it.
  */
 import {
+  Composer,
+  type CST,
   type Document,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
+  Lexer,
   LineCounter,
   type Node,
   type Pair,
-  parseDocument,
+  Parser,
 } from 'yaml';
 import type { Diagnostic, SourcePos } from './scenario-model.js';
 
@@ -35,7 +38,21 @@ export function formatPath(path: Path): string {
   return out;
 }
 
-/** The JSON parser's error position (V8 says "at position N" or "line L column C"). */
+/** Deepest nesting of collections a scenario may have (the loader says so instead of overflowing). */
+export const MAX_NESTING = 64;
+
+/** Keys that are JavaScript's own property names: never a scenario key, refused everywhere. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** V8's "Unexpected end of JSON input": the text so far may be the beginning of valid JSON. */
+const JSON_END = /^Unexpected end of JSON input/;
+
+/**
+ * The offset of a JSON syntax error. V8 names the position ("at position N", "line L column C")
+ * for most errors but not for an unexpected token (`NaN`, a `//` comment, a trailing comma): then
+ * the offset is the end of the shortest prefix of the text that is already wrong (found by
+ * bisection; only on a failed parse).
+ */
 function jsonErrorOffset(message: string, text: string): number {
   const pos = /at position (\d+)/.exec(message);
   if (pos) return Number(pos[1]);
@@ -49,12 +66,42 @@ function jsonErrorOffset(message: string, text: string): number {
     }
     return offset + Number(lc[2]) - 1;
   }
-  return text.length;
+  if (JSON_END.test(message)) return text.length;
+  // A prefix that is merely incomplete fails at its very end, or with "Unexpected end".
+  const wrong = (k: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, k));
+      return false;
+    } catch (err) {
+      const m = (err as Error).message;
+      if (JSON_END.test(m)) return false;
+      const at = /at position (\d+)/.exec(m);
+      return at === null || Number(at[1]) < k;
+    }
+  };
+  let lo = 0;
+  let hi = text.length;
+  if (!wrong(hi)) return text.length;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (wrong(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi - 1;
 }
 
-/** The JSON error message without V8's quoted excerpt of the input. */
-function jsonErrorMessage(message: string): string {
-  return message.replace(/,? ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
+/** The JSON error message without V8's quoted excerpt of the input, with a hint for YAML-isms. */
+function jsonErrorMessage(message: string, text: string, offset: number): string {
+  const base = message
+    .replace(/,? (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '');
+  const at = text.slice(offset, offset + 8);
+  if (at.startsWith('/')) return `${base}: JSON has no comments`;
+  if (/^(?:NaN|-?Infinity)/.test(at) || /^(?:NaN|Infinity)/.test(text.slice(offset - 1)))
+    return `${base}: JSON has no NaN or Infinity`;
+  if (/^[\]}]/.test(at) && /,\s*$/.test(text.slice(Math.max(0, offset - 64), offset)))
+    return `${base}: JSON allows no comma before a closing bracket`;
+  return base;
 }
 
 export interface ParsedSource {
@@ -67,18 +114,65 @@ export interface ParsedSource {
 /**
  * Parse scenario text. YAML syntax errors (`YamlSyntax`), JSON syntax errors (`JsonSyntax`) and
  * duplicate keys (`DuplicateKey`) become diagnostics; all of them are reported, not just the first.
+ * Refused as syntax errors too: a NUL character, nesting deeper than MAX_NESTING (checked on the
+ * parser's own stack, before anything recurses), a second YAML document, an unknown tag and every
+ * other YAML warning. Refused as schema errors: a reserved key (`__proto__`, `constructor`,
+ * `prototype`) anywhere, and a NUL character in a key or string value (`"\0"`).
  */
 export function parseSource(text: string, file: string, json: boolean): ParsedSource {
   const lines = new LineCounter();
   const diagnostics: Diagnostic[] = [];
-  const doc = parseDocument(text, {
-    lineCounter: lines,
+  const syntax = json ? 'JsonSyntax' : 'YamlSyntax';
+  const textLength = text.endsWith('\n') ? text.length : text.length + 1;
+
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    // The position needs the lines up to the NUL.
+    lines.addNewLine(0);
+    for (let nl = text.indexOf('\n'); nl >= 0 && nl < nul; nl = text.indexOf('\n', nl + 1))
+      lines.addNewLine(nl + 1);
+    const map = new SourceMap(undefined, lines, file, textLength);
+    diagnostics.push(
+      map.diagnosticAt(nul, syntax, 'a NUL character (\\0): a scenario file is text, not binary data'),
+    );
+    return { map, value: undefined, diagnostics };
+  }
+
+  // The concrete syntax tree, built without recursion; its stack is the nesting depth.
+  const parser = new Parser(lines.addNewLine);
+  lines.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let tooDeep = -1;
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length - 1 > MAX_NESTING) {
+      tooDeep = parser.offset;
+      break;
+    }
+  }
+  if (tooDeep >= 0) {
+    const map = new SourceMap(undefined, lines, file, textLength);
+    diagnostics.push(map.diagnosticAt(tooDeep, syntax, `nesting deeper than ${MAX_NESTING} levels`));
+    return { map, value: undefined, diagnostics };
+  }
+  for (const token of parser.end()) tokens.push(token);
+  const composer = new Composer({
     merge: !json,
     prettyErrors: false,
     uniqueKeys: true,
     logLevel: 'silent',
   });
-  const map = new SourceMap(doc, lines, file, text.endsWith('\n') ? text.length : text.length + 1);
+  const docs = [...composer.compose(tokens, true, text.length)];
+  const doc = docs[0] as Document;
+  const map = new SourceMap(doc, lines, file, textLength);
+  if (docs.length > 1)
+    diagnostics.push(
+      map.diagnosticAt(
+        docs[1].range[0],
+        syntax,
+        'a second YAML document: a scenario file holds exactly one (remove the --- line or split the file)',
+      ),
+    );
   let jsonValue: unknown;
   let jsonOk = true;
   if (json) {
@@ -87,9 +181,8 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
     } catch (err) {
       jsonOk = false;
       const message = (err as Error).message;
-      diagnostics.push(
-        map.diagnosticAt(jsonErrorOffset(message, text), 'JsonSyntax', jsonErrorMessage(message)),
-      );
+      const offset = jsonErrorOffset(message, text);
+      diagnostics.push(map.diagnosticAt(offset, 'JsonSyntax', jsonErrorMessage(message, text, offset)));
     }
   }
   for (const e of doc.errors) {
@@ -106,6 +199,17 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
       diagnostics.push(map.diagnosticAt(e.pos[0], 'YamlSyntax', e.message));
     }
   }
+  if (!json)
+    for (const w of doc.warnings)
+      diagnostics.push(
+        map.diagnosticAt(
+          w.pos[0],
+          'YamlSyntax',
+          w.code === 'TAG_RESOLVE_FAILED'
+            ? `${w.message.replace(/^Unresolved tag: /, 'unknown tag ')}: scenario files use no custom tags`
+            : w.message,
+        ),
+      );
   if (json && !jsonOk) return { map, value: undefined, diagnostics };
   if (diagnostics.length > 0) return { map, value: undefined, diagnostics };
   for (const key of nonScalarKeys(doc.contents))
@@ -117,13 +221,65 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
       ),
     );
   if (diagnostics.length > 0) return { map, value: undefined, diagnostics };
-  if (json && doc.errors.length > 0) return { map, value: jsonValue, diagnostics };
-  try {
-    return { map, value: doc.toJS({ maxAliasCount: 1000 }), diagnostics };
-  } catch (err) {
-    diagnostics.push(map.diagnosticAt(0, 'YamlSyntax', (err as Error).message));
-    return { map, value: undefined, diagnostics };
+  let value: unknown;
+  if (json && doc.errors.length > 0) value = jsonValue;
+  else {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      diagnostics.push(map.diagnosticAt(0, 'YamlSyntax', (err as Error).message));
+      return { map, value: undefined, diagnostics };
+    }
   }
+  diagnostics.push(...unsafeContent(value, map));
+  return { map, value: diagnostics.length > 0 ? undefined : value, diagnostics };
+}
+
+/**
+ * Keys no scenario may have (`__proto__`, `constructor`, `prototype`: every mapping of the file,
+ * `params` and other free-form mappings included, so no such key reaches an object the program
+ * builds) and NUL characters in keys and strings.
+ */
+function unsafeContent(root: unknown, map: SourceMap): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<unknown>();
+  const visit = (v: unknown, path: PathSegment[]): void => {
+    if (typeof v === 'string') {
+      if (v.includes('\0'))
+        out.push({
+          ...map.pos(path),
+          code: 'SchemaError',
+          message: `${formatPath(path) || 'the file'}: a NUL character (\\0) in a string`,
+        });
+      return;
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        visit(item, [...path, i]);
+      });
+      return;
+    }
+    for (const key of Object.keys(v)) {
+      const where = path.length === 0 ? 'the top level' : formatPath(path);
+      if (RESERVED_KEYS.has(key))
+        out.push({
+          ...map.keyPos(path, key),
+          code: 'SchemaError',
+          message: `unknown key ${key} in ${where}: a reserved JavaScript name is never a scenario key`,
+        });
+      else if (key.includes('\0'))
+        out.push({
+          ...map.keyPos(path, key),
+          code: 'SchemaError',
+          message: `${where}: a NUL character (\\0) in a key`,
+        });
+      else visit((v as Record<string, unknown>)[key], [...path, key]);
+    }
+  };
+  visit(root, []);
+  return out;
 }
 
 /** Keys that are maps or sequences (plain data cannot represent them). */

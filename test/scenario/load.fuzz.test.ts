@@ -4,13 +4,15 @@
  * valid scenario. Each input gives either a scenario (whose fold and checks also run) or
  * diagnostics with a real position — never an InternalError.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { checkScenario } from '../../src/scenario/check.js';
 import { stateAt } from '../../src/scenario/fold-at.js';
-import { loadScenarioText } from '../../src/scenario/load.js';
+import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 
 /** `SLBSIM_FUZZ=10 npx vitest run test/scenario/load.fuzz.test.ts` runs ten times as many cases. */
 const SCALE = Math.max(1, Number(process.env.SLBSIM_FUZZ ?? 1) || 1);
@@ -101,6 +103,30 @@ describe('the loader never throws', () => {
       ),
       runs(400),
     );
+  });
+
+  it('on raw bytes read from a file (any encoding, NUL and control bytes included)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slbsim-bytes-'));
+    try {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, json) => {
+          const file = join(dir, json ? 'f.json' : 'f.yaml');
+          writeFileSync(file, bytes);
+          const r = loadScenario(file);
+          if (r.ok) return true;
+          for (const d of r.diagnostics) {
+            expect(d.code).not.toBe('InternalError');
+            expect(d.file).toBe(file);
+            expect(d.line).toBeGreaterThanOrEqual(1);
+            expect(d.col).toBeGreaterThanOrEqual(1);
+          }
+          return true;
+        }),
+        runs(300),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('on YAML-ish token soup', () => {

@@ -263,22 +263,21 @@ describe('loadScenario: files', () => {
 
   it('a JSON file with a JSON syntax error (JsonSyntax), even where YAML would accept it', () => {
     expect(problems(loadScenarioText(lines('{', '  "seed": 1,', '}'), 's.json'))).toEqual([
-      's.json:3:1: JsonSyntax Expected double-quoted property name',
+      's.json:3:1: JsonSyntax Expected double-quoted property name: JSON allows no comma before a closing bracket',
     ]);
     expect(problems(loadScenarioText('{"seed": 1, "seed": 2}', 'd.json'))).toEqual([
       'd.json:1:13: DuplicateKey duplicate key "seed": a key may appear only once in a mapping',
     ]);
   });
 
-  it('an empty file is an empty scenario; the name defaults to the file name, the seed to "0"', () => {
-    const s = valid('', 'dir/empty.yaml');
+  it('the name defaults to the file name, the seed to "0", the simulation to exact mode', () => {
+    const s = valid(lines(BASE[0], BASE[1]), 'dir/inventory.yaml');
     expect(s).toMatchObject({
-      name: 'empty',
+      name: 'inventory',
       seed: '0',
-      events: [],
       faults: [],
       expect: [],
-      file: resolve('dir/empty.yaml'),
+      file: resolve('dir/inventory.yaml'),
     });
     expect(s.simulation).toEqual({
       cluster: { nodes: 1, workers: 1 },
@@ -301,6 +300,7 @@ describe('loadScenario: the loaded form', () => {
         '  - { at: 10s, action: StopInstance, params: { InstanceId: i-2 } }',
         '  - { at: 30s, fault: BackendFailed, ServerId: i-1, Port: 80 }',
         '  - { at: 2s, fault: BackendRecovered, ServerId: i-2 }',
+        '  - { at: 0, action: CreateVServerGroup, params: { LoadBalancerId: lb-1, BackendServers: [{ ServerId: i-1, Port: 80 }] } }',
       ),
     );
     expect(s.events.map((e) => [e.field, e.action, e.at])).toEqual([
@@ -308,6 +308,7 @@ describe('loadScenario: the loaded form', () => {
       ['instances[1]', 'CreateInstance', 0],
       ['events[0]', 'CreateLoadBalancer', 0],
       ['events[2]', 'StartLoadBalancerListener', 0],
+      ['timeline[3]', 'CreateVServerGroup', 0],
       ['timeline[0]', 'StopInstance', 10_000_000],
       ['events[1]', 'StopInstance', 30_000_000],
     ]);

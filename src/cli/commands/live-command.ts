@@ -14,8 +14,9 @@ import { recordFormatOf } from '../../record/open.js';
 import { distributionFromReport } from '../../report/distribution-compare.js';
 import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../../report/render/render-report.js';
 import { parseDuration } from '../../util/duration.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, FileError, UserError } from '../../util/user-error.js';
-import { action, positiveInt } from '../command-action.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, FileError, UserError } from '../../util/user-error.js';
+import { action, EXIT_SIGINT, EXIT_SIGTERM, positiveInt, seedOption } from '../command-action.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { loadChecked, outputFileError } from '../run-pipeline.js';
 
 interface LiveCliOptions {
@@ -140,8 +141,11 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
       throw err;
     }
   }
-  const scenario = loadChecked(file, { seed: opts.seed });
-  if (opts.backendsOnly) return backendsOnly(scenario, opts.seed ?? scenario.seed, durationS, opts.mapOut);
+  const seed = seedOption(opts.seed);
+  checkOutputPaths({ ...opts, inputs: [['the scenario file', file]] });
+  const scenario = loadChecked(file, { seed });
+  checkOutputPaths({ ...opts, inputs: [['the trace file', scenario.traffic?.trace?.file]] });
+  if (opts.backendsOnly) return backendsOnly(scenario, seed ?? scenario.seed, durationS, opts.mapOut);
 
   let opened: JournalSinks;
   try {
@@ -155,7 +159,7 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
     run = await LiveRun.start({
       // Reports name the scenario as the user typed its path (as `run` does).
       scenario: { ...scenario, file },
-      seed: opts.seed,
+      seed,
       connections,
       amount,
       durationS,
@@ -170,19 +174,25 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
   }
   for (const [key, url] of run.urls) process.stderr.write(`${key} → ${url}\n`);
   let interrupts = 0;
-  const onSigint = () => {
+  let signal = 'SIGINT' as 'SIGINT' | 'SIGTERM';
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
     interrupts++;
     if (interrupts === 1) {
+      signal = name;
       process.stderr.write('\ninterrupted: stopping the load and every server, writing a partial report…\n');
       run.interrupt();
-    } else process.exit(130);
+    } else process.exit(name === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT);
   };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   let result: LiveRunResult;
   try {
     result = await run.run();
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     for (const where of close())
       if (interrupts > 0) process.stderr.write(`partial output kept in ${where}\n`);
   }
@@ -208,7 +218,14 @@ async function liveCommand(file: string, opts: LiveCliOptions): Promise<number> 
       process.stderr.write(`wrote ${path}\n`);
     }
   }
-  if (result.partial) return 130;
+  if (opened.failures.length > 0) {
+    for (const f of opened.failures)
+      process.stderr.write(
+        `${opts.journal !== undefined && f.file.startsWith(opts.journal) ? '--journal' : '--record'}: ${f.message}\n`,
+      );
+    return EXIT_USAGE;
+  }
+  if (result.partial) return signal === 'SIGTERM' ? EXIT_SIGTERM : EXIT_SIGINT;
   const a = section.accounting;
   const unexplained = !section.countsAgree && a.inFlight + a.lost + a.failed === 0;
   const expectationsFailed = report.expectations !== null && report.expectations.failed > 0;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ProbeOptionsError, probe, renderProbe } from '../../live/probe.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
-import { action, positiveInt } from '../command-action.js';
+import { action, positiveInt, seedOption } from '../command-action.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface ProbeCliOptions {
@@ -66,7 +66,8 @@ async function probeCommand(file: string, opts: ProbeCliOptions): Promise<number
   const maxDiff = Number(opts.maxDiff);
   if (!(maxDiff >= 0 && maxDiff <= 1))
     throw new UserError([`--max-diff: expected a number in 0–1, got "${opts.maxDiff}"`]);
-  const scenario = loadChecked(file, { seed: opts.seed });
+  const seed = seedOption(opts.seed);
+  const scenario = loadChecked(file, { seed });
   let result: Awaited<ReturnType<typeof probe>>;
   try {
     result = await probe({
@@ -76,7 +77,7 @@ async function probeCommand(file: string, opts: ProbeCliOptions): Promise<number
       amount,
       connections,
       rate,
-      seed: opts.seed,
+      seed,
       maxDiff,
     });
   } catch (err) {

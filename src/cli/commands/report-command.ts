@@ -14,6 +14,7 @@ import {
 } from '../../report/render/render-report.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
+import { checkOutputPaths } from '../output-paths.js';
 
 export function register(program: Command): void {
   program
@@ -39,6 +40,7 @@ Examples:
     )
     .action(
       action((journal: string, opts: { format: ReportFormat; out?: string }) => {
+        checkOutputPaths({ out: opts.out });
         const report = reportFromJournalFile(journal);
         process.stdout.write(
           renderReport(report, opts.format, { color: pc.isColorSupported && process.stdout.isTTY === true }),

@@ -5,7 +5,7 @@ import { type Decision, explain } from '../../routing/explain.js';
 import { parseDuration } from '../../util/duration.js';
 import { ipToNumber } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
-import { action } from '../command-action.js';
+import { action, seedOption } from '../command-action.js';
 import { loadChecked, withUrlMatching } from '../run-pipeline.js';
 import { withChangeFile } from './plan-command.js';
 
@@ -83,11 +83,12 @@ function routeAction(file: string, opts: RouteOptions): number {
     if (eq <= 0) throw new UserError([`--cookie: expected name=value, got "${c}"`]);
     cookies[c.slice(0, eq)] = c.slice(eq + 1);
   }
+  const seed = seedOption(opts.seed);
   const scenario = withUrlMatching(
-    withChangeFile(loadChecked(file, { seed: opts.seed }), opts.change),
+    withChangeFile(loadChecked(file, { seed }), opts.change),
     opts.urlMatching,
   );
-  const world = worldAt(scenario, at, opts.seed);
+  const world = worldAt(scenario, at, seed);
   const known = world.balancer.topology.listeners.has(opts.listener);
   const decision = explain(world.balancer, world.health, {
     listener: opts.listener,

@@ -29,7 +29,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok, 1 an expectation of the scenario failed, 2 bad input (nothing is run, no file written).
+Exit codes: 0 ok, 1 an expectation of the scenario failed, 2 bad input (nothing is run, no file written)
+or an output that could not be written (a full disk: the file is cut to its last whole line or row group,
+the report is partial), 130 Ctrl-C and 143 SIGTERM (the report is partial, the files stay <file>.partial).
+Ceilings (docs/SCENARIO.md#limits): --requests and the traffic at most 10000000000 requests.
 
 Examples:
   $ slbsim run scenarios/seed-case.yaml

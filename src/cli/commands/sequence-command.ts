@@ -46,7 +46,10 @@ export function register(program: Command): void {
       'layer 7 (HTTP/HTTPS, default for wrr/rr/wlc) or 4 (TCP/UDP, default for sch/tch/qch)',
     )
     .requiredOption('--weights <list>', 'comma-separated weights 0–100 in scheduling order, e.g. 5,1,1')
-    .option('--count <n>', 'number of picks (default: two full cycles, or the --ops script)')
+    .option(
+      '--count <n>',
+      'number of picks, at most 100000000 (default: two full cycles, or the --ops script)',
+    )
     .option(
       '--ops <script>',
       'concurrency script for wlc: S = a request that stays open, Q = one that completes at once,\n' +
@@ -107,7 +110,7 @@ export function parseOps(script: string, members: number): Op[] {
   return ops;
 }
 
-function sequenceAction(opts: SequenceOptions): number {
+async function sequenceAction(opts: SequenceOptions): Promise<number> {
   const name = opts.scheduler as SchedulerName;
   if (!SCHEDULERS.includes(name))
     throw new UserError([`--scheduler: expected one of ${SCHEDULERS.join(', ')}, got "${opts.scheduler}"`]);
@@ -133,11 +136,15 @@ function sequenceAction(opts: SequenceOptions): number {
     throw new UserError(['--ops: e (expire inactive entries) exists at layer 4 only (LVS wlc)']);
   if (ops !== undefined && !ops.some((o) => o.kind === 'S' || o.kind === 'Q'))
     throw new UserError(['--ops: the script makes no request (add S or Q)']);
+  if (w.every((x) => x === 0))
+    throw new UserError([
+      `--weights: at least one weight must be above 0 (with every weight 0 nothing can be picked), got "${opts.weights}"`,
+    ]);
   let count: number;
   if (opts.count !== undefined) {
     count = Number(opts.count);
-    if (!Number.isInteger(count) || count < 0)
-      throw new UserError([`--count: expected a whole number, got "${opts.count}"`]);
+    if (!/^\d+$/.test(opts.count) || !Number.isSafeInteger(count))
+      throw new UserError([`--count: expected a whole number in decimal digits, got "${opts.count}"`]);
   } else if (ops !== undefined) {
     count = ops.reduce((n, o) => n + (o.kind === 'S' || o.kind === 'Q' ? o.times : 0), 0);
   } else {
@@ -148,97 +155,187 @@ function sequenceAction(opts: SequenceOptions): number {
         w.reduce((a, b) => a + b, 0),
       );
   }
+  if (count > MAX_COUNT)
+    throw new UserError([
+      `--count: at most ${MAX_COUNT} picks, got ${count}${opts.count === undefined ? ' (from the --ops script)' : ''}`,
+    ]);
 
-  const cluster = new SchedulerCluster(
-    { name, layer },
-    Number(shape[1]),
-    Number(shape[2]),
-    opts.seed,
-    'sequence',
-  );
+  const nodes = Number(shape[1]);
+  const workers = Number(shape[2]);
+  const setup: PickSetup = { name, layer, weights: w, nodes, workers, seed: opts.seed, ops, count };
+  const clustered = nodes * workers > 1;
+  if (opts.byWorker && clustered && count * nodes * workers > MAX_BY_WORKER_PICKS)
+    throw new UserError([
+      `--by-worker: each node/worker line is its own pass over the picks, so --count × nodes × workers may be at most ${MAX_BY_WORKER_PICKS}, got ${count} × ${nodes * workers}`,
+    ]);
+  const out = new ChunkedStdout();
+  const letter = (m: number) => (m < 0 ? '-' : String.fromCharCode(65 + m));
+  if (opts.json) {
+    // {"picks":[…]} (and "nodeWorker":[[n,w],…] in cluster mode: the same picks made again).
+    out.add('{"picks":[');
+    let first = true;
+    for (const p of generatePicks(setup)) {
+      if (out.add(first ? String(p.member) : `,${p.member}`)) await out.flush();
+      first = false;
+    }
+    if (clustered) {
+      out.add('],"nodeWorker":[');
+      first = true;
+      for (const p of generatePicks(setup)) {
+        if (out.add(`${first ? '' : ','}[${p.node},${p.worker}]`)) await out.flush();
+        first = false;
+      }
+    }
+    out.add(']}\n');
+  } else {
+    const seen = new Set<number>();
+    for (const p of generatePicks(setup)) {
+      if (out.add(letter(p.member))) await out.flush();
+      seen.add(p.node * workers + p.worker);
+    }
+    out.add('\n');
+    if (opts.byWorker && clustered) {
+      // One line per node/worker, each from a fresh pass over the same picks: constant memory.
+      for (const key of [...seen].sort((a, b) => a - b)) {
+        const node = Math.floor(key / workers);
+        const worker = key % workers;
+        out.add(`node ${node} worker ${worker}: `);
+        for (const p of generatePicks(setup))
+          if (p.node === node && p.worker === worker && out.add(letter(p.member))) await out.flush();
+        out.add('\n');
+      }
+    }
+  }
+  await out.flush();
+  return 0;
+}
+
+/** The most picks one `sequence` prints. */
+export const MAX_COUNT = 100_000_000;
+/** --by-worker makes the picks once per node/worker: at most this many picks in all. */
+const MAX_BY_WORKER_PICKS = 1_000_000_000;
+
+interface PickSetup {
+  readonly name: SchedulerName;
+  readonly layer: Layer;
+  readonly weights: readonly number[];
+  readonly nodes: number;
+  readonly workers: number;
+  readonly seed: string;
+  readonly ops: readonly Op[] | undefined;
+  readonly count: number;
+}
+
+interface Pick {
+  member: number;
+  node: number;
+  worker: number;
+}
+
+/**
+ * The picks, one at a time (the same object each time), from a fresh cluster: the same sequence
+ * on every call. Memory is constant: open and inactive connections are counted per backend and
+ * node/worker, not listed.
+ */
+function* generatePicks(setup: PickSetup): Generator<Pick> {
+  const { name, layer, weights: w, ops, count } = setup;
+  const cluster = new SchedulerCluster({ name, layer }, setup.nodes, setup.workers, setup.seed, 'sequence');
   cluster.update({
     keys: w.map((_, i) => String.fromCharCode(65 + i)),
     weights: w,
     eligible: w.map(() => 1),
   });
-  const picks: number[] = [];
-  const where: Array<[number, number]> = [];
-  const open: Array<Array<[number, number]>> = w.map(() => []);
-  const inactive: Array<Array<[number, number]>> = w.map(() => []);
+  const pick: Pick = { member: -1, node: 0, worker: 0 };
+  const workers = setup.workers;
+  // Per backend: node * workers + worker → connections.
+  const open: Array<Map<number, number>> = w.map(() => new Map());
+  const inactive: Array<Map<number, number>> = w.map(() => new Map());
+  const bump = (m: Map<number, number>, key: number) => m.set(key, (m.get(key) ?? 0) + 1);
+  let made = 0;
   const pickOne = (stays: boolean) => {
-    const i = picks.length;
+    const i = made++;
     const ip = (0x0a000001 + i) >>> 0;
     const tuple = hash4(ip, 40000 + (i % 25536), 0, 80);
     const key = name === 'sch' ? hashIp(ip) : name === 'qch' ? hashString(`cid-${i + 1}`) : tuple;
     cluster.route(tuple);
     const m = cluster.pick(key, tuple);
-    picks.push(m);
-    where.push([cluster.lastNode, cluster.lastWorker]);
+    pick.member = m;
+    pick.node = cluster.lastNode;
+    pick.worker = cluster.lastWorker;
     if (m >= 0) {
-      if (stays) open[m].push([cluster.lastNode, cluster.lastWorker]);
+      const at = cluster.lastNode * workers + cluster.lastWorker;
+      if (stays) bump(open[m], at);
       else {
         cluster.release(cluster.lastNode, cluster.lastWorker, m);
-        inactive[m].push([cluster.lastNode, cluster.lastWorker]);
+        bump(inactive[m], at);
       }
     }
   };
   if (ops === undefined) {
-    for (let i = 0; i < count; i++) pickOne(false);
-  } else {
-    outer: while (picks.length < count) {
-      const before = picks.length;
-      for (const op of ops) {
-        if (op.kind === 'r') {
-          const targets = op.backend === 'all' ? open.map((_, i) => i) : [op.backend];
-          for (const b of targets) {
-            for (const [node, worker] of open[b]) {
-              cluster.release(node, worker, b);
-              inactive[b].push([node, worker]);
-            }
-            open[b] = [];
-          }
-          continue;
-        }
-        if (op.kind === 'e') {
-          const targets = op.backend === 'all' ? inactive.map((_, i) => i) : [op.backend];
-          for (const b of targets) {
-            for (const [node, worker] of inactive[b]) cluster.expire(node, worker, b);
-            inactive[b] = [];
-          }
-          continue;
-        }
-        if (op.kind !== 'S' && op.kind !== 'Q') continue;
-        for (let k = 0; k < op.times; k++) {
-          if (picks.length >= count) break outer;
-          pickOne(op.kind === 'S');
-        }
-      }
-      if (picks.length === before) break;
+    while (made < count) {
+      pickOne(false);
+      yield pick;
     }
+    return;
   }
-  if (opts.json) {
-    const clustered = cluster.instances.length > 1;
-    process.stdout.write(`${JSON.stringify(clustered ? { picks, nodeWorker: where } : { picks })}\n`);
-  } else {
-    const letter = (m: number) => (m < 0 ? '-' : String.fromCharCode(65 + m));
-    process.stdout.write(`${picks.map(letter).join('')}\n`);
-    if (opts.byWorker && cluster.instances.length > 1) {
-      const lines = new Map<string, string>();
-      for (const [node, worker] of where) lines.set(`${node}/${worker}`, '');
-      picks.forEach((m, i) => {
-        const k = `${where[i][0]}/${where[i][1]}`;
-        lines.set(k, lines.get(k)! + letter(m));
-      });
-      const sorted = [...lines].sort(([a], [b]) => {
-        const [an, aw] = a.split('/').map(Number);
-        const [bn, bw] = b.split('/').map(Number);
-        return an - bn || aw - bw;
-      });
-      for (const [k, seq] of sorted) {
-        const [node, worker] = k.split('/');
-        process.stdout.write(`node ${node} worker ${worker}: ${seq}\n`);
+  outer: while (made < count) {
+    const before = made;
+    for (const op of ops) {
+      if (op.kind === 'r') {
+        const targets = op.backend === 'all' ? open.map((_, i) => i) : [op.backend];
+        for (const b of targets) {
+          for (const [at, n] of open[b]) {
+            for (let k = 0; k < n; k++) cluster.release(Math.floor(at / workers), at % workers, b);
+            inactive[b].set(at, (inactive[b].get(at) ?? 0) + n);
+          }
+          open[b].clear();
+        }
+        continue;
+      }
+      if (op.kind === 'e') {
+        const targets = op.backend === 'all' ? inactive.map((_, i) => i) : [op.backend];
+        for (const b of targets) {
+          for (const [at, n] of inactive[b])
+            for (let k = 0; k < n; k++) cluster.expire(Math.floor(at / workers), at % workers, b);
+          inactive[b].clear();
+        }
+        continue;
+      }
+      if (op.kind !== 'S' && op.kind !== 'Q') continue;
+      for (let k = 0; k < op.times; k++) {
+        if (made >= count) break outer;
+        pickOne(op.kind === 'S');
+        yield pick;
       }
     }
+    if (made === before) break;
   }
-  return 0;
+}
+
+/** stdout in 64 KiB writes, waiting for the pipe to drain: memory stays bounded. */
+class ChunkedStdout {
+  private buf = '';
+
+  /** Buffer text; true when the buffer should be flushed. */
+  add(text: string): boolean {
+    this.buf += text;
+    return this.buf.length >= 1 << 16;
+  }
+
+  async flush(): Promise<void> {
+    const chunk = this.buf;
+    this.buf = '';
+    if (chunk === '' || process.stdout.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.stdout.off('drain', done);
+        process.stdout.off('error', done);
+        process.stdout.off('close', done);
+        resolve();
+      };
+      process.stdout.once('drain', done);
+      process.stdout.once('error', done);
+      process.stdout.once('close', done);
+    });
+  }
 }

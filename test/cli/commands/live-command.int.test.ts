@@ -72,7 +72,7 @@ describe('slbsim live (CLI)', () => {
   });
 
   it.each([
-    [['--amount', '0'], '--amount: expected a positive integer, got "0"'],
+    [['--amount', '0'], '--amount: expected a whole number ≥ 1 in decimal digits (e.g. 5000), got "0"'],
     [['--amount', '5', '--duration', '1s'], 'give either --amount or --duration, not both'],
     [['--duration', 'soon'], '--duration: expected a duration such as 30s or 2m, got "soon"'],
     [['--format', 'pdf'], '--format: expected one of table, json, md, html, got "pdf"'],

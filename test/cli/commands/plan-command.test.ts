@@ -128,7 +128,7 @@ describe('slbsim plan', () => {
       ],
       [
         ['plan', SEED, '--change', WEIGHTS, '--requests', '0'],
-        '--requests: expected a positive integer, got "0"\n',
+        '--requests: expected a whole number ≥ 1 in decimal digits (e.g. 5000), got "0"\n',
       ],
       [
         ['plan', 'no-such-scenario.yaml', '--change', WEIGHTS],

@@ -137,6 +137,94 @@ describe('slbsim sequence', () => {
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
   });
+  it('refuses --weights 0,0 (was: accepted, printing only dashes)', async () => {
+    expect(await seq('--scheduler', 'wrr', '--weights', '0,0')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        '--weights: at least one weight must be above 0 (with every weight 0 nothing can be picked), got "0,0"\n',
+    });
+  });
+  it('refuses --count above the cap (was: --count 1e9 grew to 4.8 GB RSS)', async () => {
+    expect(await seq('--scheduler', 'wrr', '--weights', '1,1', '--count', '1000000000')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: '--count: at most 100000000 picks, got 1000000000\n',
+    });
+    expect((await seq('--scheduler', 'wrr', '--weights', '1,1', '--count', '1e9')).stderr).toBe(
+      '--count: expected a whole number in decimal digits, got "1e9"\n',
+    );
+    expect((await seq('--scheduler', 'wlc', '--weights', '1,1', '--ops', '100000001Q')).stderr).toBe(
+      '--count: at most 100000000 picks, got 100000001 (from the --ops script)\n',
+    );
+  });
+  it('refuses --by-worker when its passes over the picks would be too many', async () => {
+    const r = await seq(
+      '--scheduler',
+      'wrr',
+      '--weights',
+      '1,1',
+      '--count',
+      '100000000',
+      '--cluster',
+      '64x64',
+      '--by-worker',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      '--by-worker: each node/worker line is its own pass over the picks, so --count × nodes × workers may be at most 1000000000, got 100000000 × 4096\n',
+    );
+  });
+  it('streams the picks in bounded chunks', async () => {
+    const chunks: number[] = [];
+    const r = await runCommand(
+      (p) => {
+        register(p);
+        // Runs after the helper captured stdout: count the chunks it receives.
+        p.hook('preAction', () => {
+          const write = process.stdout.write.bind(process.stdout);
+          process.stdout.write = ((s: string) => {
+            chunks.push(s.length);
+            return write(s);
+          }) as typeof process.stdout.write;
+        });
+      },
+      ['sequence', '--scheduler', 'wrr', '--weights', '2,1', '--count', '300000'],
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${'ABA'.repeat(100_000)}\n`);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(Math.max(...chunks)).toBeLessThanOrEqual(1 << 17);
+  });
+  it('--json and --by-worker give the same picks as the plain sequence', async () => {
+    const args = [
+      '--scheduler',
+      'wrr',
+      '--weights',
+      '4,3,2',
+      '--count',
+      '72',
+      '--cluster',
+      '2x4',
+      '--seed',
+      '7',
+    ];
+    const plain = (await seq(...args)).stdout.trim();
+    const json = JSON.parse((await seq(...args, '--json')).stdout);
+    expect(json.picks.map((m: number) => String.fromCharCode(65 + m)).join('')).toBe(plain);
+    expect(json.nodeWorker).toHaveLength(72);
+    const lines = (await seq(...args, '--by-worker')).stdout.trim().split('\n');
+    expect(lines[0]).toBe(plain);
+    const perWorker = new Map<string, string>();
+    json.nodeWorker.forEach(([node, worker]: [number, number], i: number) => {
+      const k = `node ${node} worker ${worker}`;
+      perWorker.set(k, (perWorker.get(k) ?? '') + plain[i]);
+    });
+    const expected = [...perWorker]
+      .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+      .map(([k, v]) => `${k}: ${v}`);
+    expect(lines.slice(1)).toEqual(expected);
+  });
   it('parses op counts', () => {
     expect(parseOps('eC eall', 3)).toEqual([
       { kind: 'e', backend: 2 },
