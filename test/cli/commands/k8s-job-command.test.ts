@@ -34,7 +34,10 @@ describe('slbsim k8s-job', () => {
 
   it('rejects missing and bad options with exit 2 and prints nothing', async () => {
     const cases: [string[], string][] = [
-      [['--shards', '0', '--pvc', 'r'], '--shards: expected a whole number ≥ 1 in decimal digits (e.g. 5000), got "0"\n'],
+      [
+        ['--shards', '0', '--pvc', 'r'],
+        '--shards: expected a whole number ≥ 1 in decimal digits (e.g. 5000), got "0"\n',
+      ],
       [['--shards', '2', '--pvc', 'r', '--retries', '-1'], '--retries: expected a whole number, got "-1"\n'],
       [
         ['--shards', '2', '--pvc', 'r', '--parallelism', 'all'],

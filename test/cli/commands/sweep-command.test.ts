@@ -102,7 +102,10 @@ describe('slbsim sweep', () => {
   it('rejects bad options and bad scenarios with exit 2 before running anything', async () => {
     const cases: [string[], string][] = [
       [['--seeds', '3..1'], '--seeds: "3..1" counts down; write the smaller bound first (1..3)\n'],
-      [['--seeds', '1', '--workers', '0'], '--workers: expected a whole number ≥ 1 in decimal digits (e.g. 5000), got "0"\n'],
+      [
+        ['--seeds', '1', '--workers', '0'],
+        '--workers: expected a whole number ≥ 1 in decimal digits (e.g. 5000), got "0"\n',
+      ],
       [['--seeds', '1', '--format', 'html'], '--format: expected one of table, json, md, got "html"\n'],
     ];
     for (const [opts, stderr] of cases) {
