@@ -16,6 +16,7 @@ import type { JournalSink } from '../journal/journal-batch.js';
 import { JournalFileWriter } from '../journal/journal-file.js';
 import { openRecordWriter } from '../record/open.js';
 import type { Report } from '../report/report-model.js';
+import type { ReportState } from '../report/report-state.js';
 import { createReportProjections, type ReportProjections } from '../report/report-projection.js';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { OutputWriteError } from '../util/output-file.js';
@@ -39,6 +40,8 @@ export interface ReplayOptions {
 
 export interface ReplayResult {
   readonly report: Report;
+  /** The report projections' state: what a shard contributes to a merge (report-state.ts). */
+  readonly state: ReportState;
   readonly interrupted: boolean;
   /** Where the record and journal files are (`<file>.partial` after an interrupted run). */
   readonly outputs: readonly string[];
@@ -88,10 +91,11 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
   }
   const outputs = close();
   const report = projections.build();
+  const state = projections.state();
   // A file that lost rows makes the run's output partial, even when the engine reached the end.
   if (failures.length > 0)
-    return { report: { ...report, partial: true }, interrupted: true, outputs, failures };
-  return { report, interrupted, outputs, failures };
+    return { report: { ...report, partial: true }, state, interrupted: true, outputs, failures };
+  return { report, state, interrupted, outputs, failures };
 }
 
 /** Replay a scenario and return its report. */

@@ -26,7 +26,7 @@ import { groupReport } from './projections/group-report.js';
 import { mergeLatency, summarize } from './projections/latency.js';
 import { ListenerCounts, listenerReports } from './projections/rule-stats.js';
 import { backendLabel, type CountWindow, ScopeState } from './projections/scope.js';
-import { TimelineClock } from './projections/share-timeline.js';
+import { rebucket, TimelineClock } from './projections/share-timeline.js';
 import {
   type FaultMarker,
   OUTCOMES_LISTED_WHEN_SEEN,
@@ -35,6 +35,7 @@ import {
   type Report,
   type TopologyMarker,
 } from './report-model.js';
+import { REPORT_STATE_SCHEMA, ReportMergeError, type ReportState } from './report-state.js';
 
 export interface ReportOptions {
   /**
@@ -49,11 +50,22 @@ export interface ReportProjections {
   readonly sink: JournalSink;
   /** The report of everything seen so far (callable mid-run; does not change the state). */
   build(): Report;
+  /** What the projections hold, as JSON: a shard's mergeable part (report-state.ts). */
+  state(): ReportState;
 }
 
 export function createReportProjections(options: ReportOptions = {}): ReportProjections {
   const p = new ReportProjection(options.expectations);
-  return { sink: p, build: () => p.build() };
+  return { sink: p, build: () => p.build(), state: () => p.toState() };
+}
+
+/**
+ * One report from the states of a run's shards (or from one state): the counts added, then built
+ * exactly as a run builds its own report. Throws `ReportMergeError` when the states are not shards
+ * of one run.
+ */
+export function reportFromStates(states: readonly ReportState[]): Report {
+  return ReportProjection.fromStates(states).build();
 }
 
 /** Build a report from batches (a journal file, a test) in one call. */
@@ -66,6 +78,8 @@ export function reportFromBatches(batches: Iterable<JournalBatch>, options: Repo
 
 class ReportProjection implements JournalSink {
   private readonly dict = new JournalDictionary();
+  /** The dictionary's definitions in journal order (a shard's state carries them). */
+  private readonly definitions: ControlEntry[] = [];
   private readonly clock = new TimelineClock();
   private readonly listeners = new ListenerCounts();
   private readonly scopes: ScopeState[] = [];
@@ -144,7 +158,7 @@ class ReportProjection implements JournalSink {
       // The share-over-time axis covers every row of the journal, up to RunFinished.
       this.clock.bucket(entry.t);
     }
-    this.dict.observe(entry);
+    if (this.dict.observe(entry)) this.definitions.push(entry);
     switch (entry.type) {
       case 'RunStarted':
         if (!this.explicit && entry.expect) {
@@ -157,7 +171,7 @@ class ReportProjection implements JournalSink {
         break;
       case 'EpochStarted': {
         const s = this.scopes[entry.scope] ?? this.undefinedScope(entry.scope);
-        s.startEpoch(entry, this.dict);
+        s.startEpoch(entry);
         break;
       }
       case 'HealthChanged': {
@@ -215,6 +229,101 @@ class ReportProjection implements JournalSink {
       this.windowIndex.set(key, this.windows.length);
       this.windows.push({ from: e.window.from, to: e.window.to });
     }
+  }
+
+  toState(): ReportState {
+    const used = this.clock.used;
+    return {
+      schema: REPORT_STATE_SCHEMA,
+      run: this.dict.run ?? null,
+      definitions: [...this.definitions],
+      expectations: this.explicit ? this.expectations : null,
+      clock: { step: this.clock.steps, used },
+      listeners: {
+        requests: Array.from(this.listeners.requests),
+        outcomes: Array.from(this.listeners.outcomes),
+      },
+      outcomes: Array.from(this.outcomes),
+      requests: this.requests,
+      sticky: this.sticky,
+      retried: this.retried,
+      lastT: this.lastT,
+      finished: this.finished ?? null,
+      faults: [...this.faults],
+      topology: [...this.topology],
+      scopes: Array.from({ length: this.scopes.length }, (_, i) => this.scopes[i]?.toState(used) ?? null),
+    };
+  }
+
+  static fromStates(states: readonly ReportState[]): ReportProjection {
+    if (states.length === 0) throw new ReportMergeError('no shard to merge');
+    const first = states[0];
+    for (const st of states) {
+      if (st.schema !== REPORT_STATE_SCHEMA)
+        throw new ReportMergeError(`not a report state of this slbsim (${String(st.schema)})`);
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      if (!same(st.run, first.run))
+        throw new ReportMergeError('the shards come from different runs (RunStarted differs)');
+      if (!same(st.definitions, first.definitions))
+        throw new ReportMergeError('the shards define listeners, templates, backends or scopes differently');
+      if (!same(st.expectations, first.expectations))
+        throw new ReportMergeError('the shards check different expectations');
+      if (!same(st.faults, first.faults) || !same(st.topology, first.topology))
+        throw new ReportMergeError('the shards saw different topology events or faults');
+    }
+    const p = new ReportProjection(first.expectations ?? undefined);
+    if (first.run !== null) {
+      p.dict.observe(first.run);
+      if (!p.explicit && first.run.expect) {
+        p.expectations = first.run.expect;
+        p.registerWindows();
+      }
+    }
+    const step = Math.max(...states.map((st) => st.clock.step));
+    p.clock.widenTo(step);
+    for (const entry of first.definitions) {
+      p.dict.observe(entry);
+      p.definitions.push(entry);
+      if (entry.type === 'ScopeDefined') p.scopes[entry.scope] = new ScopeState(entry, p.clock, p.windows);
+    }
+    p.faults.push(...first.faults);
+    p.topology.push(...first.topology);
+    let finished: RunFinished | undefined;
+    for (const [k, st] of states.entries()) {
+      const ratio = TimelineClock.widthAt(step) / TimelineClock.widthAt(st.clock.step);
+      p.clock.markUsed(Math.ceil(st.clock.used / ratio));
+      st.scopes.forEach((d, i) => {
+        if (d === null) return;
+        const scope = p.scopes[i] ?? (p.scopes[i] = new ScopeState(d.def, p.clock, p.windows));
+        const series = d.series.map((x) => rebucket(x, st.clock.step, step));
+        const why = scope.mergeFrom(d, series, rebucket(d.failedSeries, st.clock.step, step));
+        if (why !== null) throw new ReportMergeError(`shard ${k + 1}, scope ${i}: ${why}`);
+      });
+      st.listeners.requests.forEach((n, l) => {
+        p.listeners.add(l, n, st.listeners.outcomes);
+      });
+      st.outcomes.forEach((n, o) => {
+        p.outcomes[o] += n;
+      });
+      p.requests += st.requests;
+      p.sticky += st.sticky;
+      p.retried += st.retried;
+      if (st.lastT > p.lastT) p.lastT = st.lastT;
+      const f = st.finished;
+      if (k === 0) finished = f ?? undefined;
+      else if (finished !== undefined)
+        finished =
+          f === null
+            ? undefined
+            : {
+                ...finished,
+                t: Math.max(finished.t, f.t),
+                requests: finished.requests + f.requests,
+                partial: finished.partial || f.partial,
+              };
+    }
+    p.finished = finished;
+    return p;
   }
 
   build(): Report {

@@ -11,7 +11,21 @@ import type { EpochStarted } from '../../journal/journal-rows.js';
 import type { EpochBackend, EpochReport, InstanceReport, SequenceStats } from '../report-model.js';
 import { round6, round6OrNull, sig6 } from '../round.js';
 import { chiSquareGoodnessOfFit } from '../stats.js';
-import { PickStream } from './pick-stream.js';
+import { PickStream, type PickStreamState } from './pick-stream.js';
+
+/** An epoch as a shard's report state holds it (JSON; see report/report-state.ts). */
+export interface EpochStateData {
+  readonly entry: EpochStarted;
+  readonly backends: readonly number[];
+  readonly count: readonly number[];
+  readonly sticky: readonly number[];
+  readonly failed: readonly number[];
+  readonly picks: readonly number[];
+  readonly requests: number;
+  readonly noBackend: number;
+  readonly toUs: number;
+  readonly streams: readonly PickStreamState[];
+}
 
 export class EpochState {
   /** Backend index per slot: members first (scheduling order), then extras. */
@@ -85,6 +99,77 @@ export class EpochState {
     }
     if (this.deterministic) s.pick(slot, this.w, this.sumW, this.entry.cycleLength, this.k);
     else s.count(slot);
+  }
+
+  toState(): EpochStateData {
+    const n = this.backends.length;
+    return {
+      entry: this.entry,
+      backends: [...this.backends],
+      count: Array.from(this.count.subarray(0, n)),
+      sticky: Array.from(this.sticky.subarray(0, n)),
+      failed: Array.from(this.failed.subarray(0, n)),
+      picks: Array.from(this.picks.subarray(0, n)),
+      requests: this.requests,
+      noBackend: this.noBackend,
+      toUs: this.toUs,
+      streams: this.sortedStreams().map((s) => s.toState()),
+    };
+  }
+
+  static fromState(d: EpochStateData, deterministic: boolean): EpochState {
+    const e = new EpochState(d.entry, deterministic);
+    for (let i = e.k; i < d.backends.length; i++) e.addExtra(d.backends[i]);
+    e.count.set(d.count);
+    e.sticky.set(d.sticky);
+    e.failed.set(d.failed);
+    e.picks.set(d.picks);
+    e.requests = d.requests;
+    e.noBackend = d.noBackend;
+    e.toUs = d.toUs;
+    for (const st of d.streams) e.streams.set(st.node * 65536 + st.worker, PickStream.fromState(st));
+    return e;
+  }
+
+  /**
+   * Add another shard's part of the same epoch: counts add, and every scheduler instance's pick
+   * stream must come from one shard only (a stream split over shards cannot be recombined
+   * exactly: its order of picks is lost). Returns a reason when it cannot be merged exactly.
+   */
+  mergeFrom(o: EpochStateData): string | null {
+    if (o.entry.epoch !== this.entry.epoch || o.entry.t !== this.entry.t)
+      return `epoch ${o.entry.epoch} at ${o.entry.t} µs does not line up with epoch ${this.entry.epoch} at ${this.entry.t} µs`;
+    for (let i = 0; i < o.backends.length; i++) {
+      let slot = this.backends.indexOf(o.backends[i]);
+      if (slot < 0) slot = this.addExtra(o.backends[i]);
+      this.count[slot] += o.count[i];
+      this.sticky[slot] += o.sticky[i];
+      this.failed[slot] += o.failed[i];
+      this.picks[slot] += o.picks[i];
+    }
+    this.requests += o.requests;
+    this.noBackend += o.noBackend;
+    if (o.toUs > this.toUs) this.toUs = o.toUs;
+    for (const st of o.streams) {
+      const key = st.node * 65536 + st.worker;
+      const mine = this.streams.get(key);
+      if (mine !== undefined && mine.picks > 0 && st.picks > 0)
+        return `scheduler instance node ${st.node} worker ${st.worker} picked in two shards`;
+      if (mine === undefined || mine.picks === 0) {
+        // Slots are positions in this epoch's backend list: remap the other shard's extras.
+        const remapped = PickStream.fromState({ ...st, counts: [] });
+        for (let i = 0; i < st.counts.length; i++) {
+          const slot = i < o.backends.length ? this.backends.indexOf(o.backends[i]) : i;
+          if (st.counts[i] > 0) remapped.setCount(slot, st.counts[i]);
+        }
+        if (st.last >= 0 && st.last < o.backends.length)
+          remapped.last = this.backends.indexOf(o.backends[st.last]);
+        this.streams.set(key, remapped);
+      }
+    }
+    this.lastKey = -1;
+    this.lastStream = undefined;
+    return null;
   }
 
   snapshot(dict: JournalDictionary): EpochReport {

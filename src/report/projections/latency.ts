@@ -5,7 +5,12 @@
  * Percentiles are HDR's (the highest value equivalent to the bucket, within 0.1 %), capped at the
  * exact maximum; the mean is exact.
  */
-import { build, type Histogram } from 'hdr-histogram-js';
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+} from 'hdr-histogram-js';
 import type { LatencySummary } from '../report-model.js';
 
 /*
@@ -20,6 +25,13 @@ const SUB_BUCKET_HALF_COUNT = 1 << SUB_BUCKET_HALF_MAGNITUDE;
 const SUB_BUCKET_MASK = 2 * SUB_BUCKET_HALF_COUNT - 1;
 /** Values below 2^31 µs (35 min) take the fast path; longer ones go straight to the library. */
 const FAST_LIMIT = 2 ** 31;
+
+/** A recorder as a shard's report state holds it: the histogram in HdrHistogram's own encoding. */
+export interface LatencyState {
+  readonly histogram: string;
+  readonly sum: number;
+  readonly max: number;
+}
 
 export class LatencyRecorder {
   private readonly hist: Histogram = build({
@@ -53,6 +65,18 @@ export class LatencyRecorder {
     if (index >= this.counts.length) this.grow(index);
     this.counts[index]++;
     this.pending++;
+  }
+
+  toState(): LatencyState {
+    return { histogram: encodeIntoCompressedBase64(this.h), sum: this.sum, max: this.max };
+  }
+
+  static fromState(st: LatencyState): LatencyRecorder {
+    const r = new LatencyRecorder();
+    r.hist.add(decodeFromCompressedBase64(st.histogram, 64, false));
+    r.sum = st.sum;
+    r.max = st.max;
+    return r;
   }
 
   add(other: LatencyRecorder): void {

@@ -11,6 +11,21 @@
  * c_j·W = t·w_j for every member j, i.e. the discrepancy is 0 there.
  */
 
+/** A pick stream as a shard's report state holds it (JSON; see report/report-state.ts). */
+export interface PickStreamState {
+  readonly node: number;
+  readonly worker: number;
+  readonly picks: number;
+  readonly counts: readonly number[];
+  readonly maxNum: number;
+  readonly last: number;
+  readonly run: number;
+  readonly longest: number;
+  readonly boundaries: number;
+  readonly toBoundary: number;
+  readonly exact: boolean;
+}
+
 export class PickStream {
   picks = 0;
   counts: Float64Array;
@@ -78,6 +93,36 @@ export class PickStream {
     }
   }
 
+  toState(): PickStreamState {
+    return {
+      node: this.node,
+      worker: this.worker,
+      picks: this.picks,
+      counts: Array.from(this.counts),
+      maxNum: this.maxNum,
+      last: this.last,
+      run: this.run,
+      longest: this.longest,
+      boundaries: this.boundaries,
+      toBoundary: this.toBoundary,
+      exact: this.exact,
+    };
+  }
+
+  static fromState(st: PickStreamState): PickStream {
+    const s = new PickStream(st.node, st.worker, st.counts.length);
+    s.counts.set(st.counts);
+    s.picks = st.picks;
+    s.maxNum = st.maxNum;
+    s.last = st.last;
+    s.run = st.run;
+    s.longest = st.longest;
+    s.boundaries = st.boundaries;
+    s.toBoundary = st.toBoundary;
+    s.exact = st.exact;
+    return s;
+  }
+
   /** The exact discrepancy numerator over the whole stream so far, end values included. */
   discrepancyNumerator(w: ArrayLike<number>, sumW: number, k: number): number {
     let m = this.maxNum;
@@ -89,6 +134,12 @@ export class PickStream {
       if (v > m) m = v;
     }
     return m;
+  }
+
+  /** Set the count of `slot` (restoring a stream whose slots were renumbered). */
+  setCount(slot: number, count: number): void {
+    if (slot >= this.counts.length) this.grow(slot + 1);
+    this.counts[slot] = count;
   }
 
   private grow(size: number): void {

@@ -32,6 +32,13 @@ export class ListenerCounts {
     this.outcomes[listener * K + outcome]++;
   }
 
+  /** Add another shard's count of listener `l` (its outcomes from `outcomes[l * K + o]`). */
+  add(l: number, requests: number, outcomes: readonly number[]): void {
+    if (l >= this.requests.length) this.grow(l + 1);
+    this.requests[l] += requests;
+    for (let o = 0; o < K; o++) this.outcomes[l * K + o] += outcomes[l * K + o] ?? 0;
+  }
+
   private grow(size: number): void {
     let n = this.requests.length;
     while (n < size) n *= 2;

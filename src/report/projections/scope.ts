@@ -9,9 +9,28 @@ import type { EpochStarted, ScopeDefined } from '../../journal/journal-rows.js';
 import { FLAG_STICKY } from '../../journal/journal-rows.js';
 import { OUTCOME_OK } from '../../routing/outcomes.js';
 import type { EpochReport, HealthMarker } from '../report-model.js';
-import { EpochState } from './epoch.js';
-import { LatencyRecorder } from './latency.js';
+import { EpochState, type EpochStateData } from './epoch.js';
+import { LatencyRecorder, type LatencyState } from './latency.js';
 import type { TimelineClock } from './share-timeline.js';
+
+/** One scope's part of a shard's report state (JSON). */
+export interface ScopeStateData {
+  readonly def: ScopeDefined;
+  readonly columns: readonly number[];
+  readonly served: readonly number[];
+  readonly sticky: readonly number[];
+  readonly failed: readonly number[];
+  readonly windowCounts: readonly (readonly number[])[];
+  /** Share-over-time per column, `used` buckets of the shard's bucket width. */
+  readonly series: readonly (readonly number[])[];
+  readonly failedSeries: readonly number[];
+  readonly routed: number;
+  readonly noBackend: number;
+  readonly closed: readonly EpochStateData[];
+  readonly open: EpochStateData | null;
+  readonly health: readonly HealthMarker[];
+  readonly latency: LatencyState | null;
+}
 
 /** A time window [from, to) in µs, on arrival time. */
 export interface CountWindow {
@@ -37,7 +56,7 @@ export class ScopeState {
   routed = 0;
   noBackend = 0;
   epoch: EpochState | null = null;
-  readonly closed: EpochReport[] = [];
+  readonly closed: EpochState[] = [];
   readonly health: HealthMarker[] = [];
   latency: LatencyRecorder | null = null;
 
@@ -51,8 +70,8 @@ export class ScopeState {
   }
 
   /** Close the open epoch (at `t`) and open the one `entry` starts. */
-  startEpoch(entry: EpochStarted, dict: JournalDictionary): void {
-    this.closeEpoch(entry.t, dict);
+  startEpoch(entry: EpochStarted): void {
+    this.closeEpoch(entry.t);
     this.epoch = new EpochState(entry, this.def.deterministic);
     const e = this.epoch;
     for (let i = 0; i < e.backends.length; i++) {
@@ -63,11 +82,11 @@ export class ScopeState {
     }
   }
 
-  closeEpoch(t: number, dict: JournalDictionary): void {
+  closeEpoch(t: number): void {
     const e = this.epoch;
     if (e === null) return;
     e.toUs = Math.max(e.toUs, t);
-    this.closed.push(e.snapshot(dict));
+    this.closed.push(e);
     for (const b of e.backends) this.slotOf[b] = -1;
     this.epoch = null;
   }
@@ -133,13 +152,94 @@ export class ScopeState {
 
   /** Epoch reports: the closed ones and a snapshot of the open one. */
   epochReports(dict: JournalDictionary, endUs: number): EpochReport[] {
-    if (this.epoch === null) return [...this.closed];
+    const closed = this.closed.map((e) => e.snapshot(dict));
+    if (this.epoch === null) return closed;
     const e = this.epoch;
     const saved = e.toUs;
     e.toUs = Math.max(e.toUs, endUs);
     const open = e.snapshot(dict);
     e.toUs = saved;
-    return [...this.closed, open];
+    return [...closed, open];
+  }
+
+  /** Everything this scope holds, as JSON (one shard's part; see report/report-state.ts). */
+  toState(used: number): ScopeStateData {
+    const n = this.columns.length;
+    const cut = (a: Float64Array) => Array.from(a.subarray(0, used));
+    return {
+      def: this.def,
+      columns: [...this.columns],
+      served: Array.from(this.served.subarray(0, n)),
+      sticky: Array.from(this.sticky.subarray(0, n)),
+      failed: Array.from(this.failed.subarray(0, n)),
+      windowCounts: this.windowCounts.map((w) => Array.from(w.subarray(0, n))),
+      series: this.series.map(cut),
+      failedSeries: cut(this.failedSeries),
+      routed: this.routed,
+      noBackend: this.noBackend,
+      closed: this.closed.map((e) => e.toState()),
+      open: this.epoch?.toState() ?? null,
+      health: [...this.health],
+      latency: this.latency?.toState() ?? null,
+    };
+  }
+
+  /**
+   * Add one shard's state of this scope (series already on this clock's bucket width). The first
+   * shard's columns and epochs come first; another shard's new columns are appended. Returns a
+   * reason when the parts cannot be combined exactly.
+   */
+  mergeFrom(
+    d: ScopeStateData,
+    series: readonly (readonly number[])[],
+    failedSeries: readonly number[],
+  ): string | null {
+    for (let c = 0; c < d.columns.length; c++) {
+      const col = this.columnFor(d.columns[c]);
+      this.served[col] += d.served[c];
+      this.sticky[col] += d.sticky[c];
+      this.failed[col] += d.failed[c];
+      for (let w = 0; w < this.windowCounts.length; w++) this.windowCounts[w][col] += d.windowCounts[w][c];
+      const mine = this.series[col];
+      series[c].forEach((v, j) => {
+        mine[j] += v;
+      });
+    }
+    failedSeries.forEach((v, j) => {
+      this.failedSeries[j] += v;
+    });
+    this.routed += d.routed;
+    this.noBackend += d.noBackend;
+    if (this.health.length === 0) this.health.push(...d.health);
+    if (d.latency !== null) {
+      if (this.latency === null) this.latency = new LatencyRecorder();
+      this.latency.add(LatencyRecorder.fromState(d.latency));
+    }
+    const theirs = d.open === null ? d.closed : [...d.closed, d.open];
+    const mine = this.epoch === null ? this.closed : [...this.closed, this.epoch];
+    if (mine.length === 0 && theirs.length > 0) {
+      for (const e of d.closed) this.closed.push(EpochState.fromState(e, this.def.deterministic));
+      if (d.open !== null) this.restoreOpen(d.open);
+      return null;
+    }
+    if (theirs.length !== mine.length)
+      return `${theirs.length} epochs in one shard, ${mine.length} in another`;
+    for (let i = 0; i < mine.length; i++) {
+      const why = mine[i].mergeFrom(theirs[i]);
+      if (why !== null) return why;
+    }
+    if (this.epoch !== null)
+      for (let i = 0; i < this.epoch.backends.length; i++) this.slotOf[this.epoch.backends[i]] = i;
+    return null;
+  }
+
+  private restoreOpen(d: EpochStateData): void {
+    const e = EpochState.fromState(d, this.def.deterministic);
+    this.epoch = e;
+    for (let i = 0; i < e.backends.length; i++) {
+      this.ensureBackend(e.backends[i]);
+      this.slotOf[e.backends[i]] = i;
+    }
   }
 
   /** Rows for a scope with no EpochStarted yet (a journal that skipped it): an epoch of no members. */

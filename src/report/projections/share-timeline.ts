@@ -45,6 +45,27 @@ export class TimelineClock {
     return idx;
   }
 
+  /** The bucket width after `step` widenings: 1 ms × 2 × 5 × 2 × … */
+  static widthAt(step: number): number {
+    let w = FIRST_WIDTH_US;
+    for (let i = 0; i < step; i++) w *= i % 2 === 0 ? 2 : 5;
+    return w;
+  }
+
+  get steps(): number {
+    return this.step;
+  }
+
+  /** Widen (merging whole buckets of every series) until the width is that of `step`. */
+  widenTo(step: number): void {
+    while (this.step < step) this.widen();
+  }
+
+  /** Note that buckets up to `used` − 1 hold counts (restoring a shard's state). */
+  markUsed(used: number): void {
+    if (used > this.used) this.used = used;
+  }
+
   private widen(): void {
     const factor = this.step % 2 === 0 ? 2 : 5;
     this.step++;
@@ -61,4 +82,18 @@ export class TimelineClock {
     this.curStart = 0;
     this.curEnd = 0;
   }
+}
+
+/**
+ * A series counted on buckets of step `from` summed onto the wider buckets of step `to` (a ladder
+ * width divides every later one, so whole buckets merge and counts stay exact).
+ */
+export function rebucket(series: readonly number[], from: number, to: number): number[] {
+  const ratio = TimelineClock.widthAt(to) / TimelineClock.widthAt(from);
+  const out: number[] = [];
+  for (let j = 0; j < series.length; j++) {
+    const k = Math.floor(j / ratio);
+    out[k] = (out[k] ?? 0) + series[j];
+  }
+  return out;
 }
