@@ -225,6 +225,11 @@ const CONTROL_FIELDS: Record<ControlEntry['type'], readonly (readonly [string, F
     ['backend', 'int'],
     ['healthy', 'boolean'],
   ],
+  ShardStarted: [
+    ['index', 'int'],
+    ['count', 'int'],
+    ['units', 'array'],
+  ],
   RunFinished: [
     ['requests', 'int'],
     ['partial', 'boolean'],

@@ -148,6 +148,20 @@ export interface HealthChanged {
   readonly healthy: boolean;
 }
 
+/**
+ * This run is shard `index` of `count` (`slbsim run --shard K/N`): it routes, journals and reports
+ * only the requests of the scheduling units it owns (`units`: scope keys, `@node` for a scope cut
+ * by CLB node); every other row of the journal (topology, faults, health, epochs) is the whole
+ * run's. Follows RunStarted, which is the same in every shard.
+ */
+export interface ShardStarted {
+  readonly type: 'ShardStarted';
+  readonly t: number;
+  readonly index: number;
+  readonly count: number;
+  readonly units: readonly string[];
+}
+
 export interface RunFinished {
   readonly type: 'RunFinished';
   readonly t: number;
@@ -167,4 +181,5 @@ export type ControlEntry =
   | TopologyRejected
   | FaultInjected
   | HealthChanged
+  | ShardStarted
   | RunFinished;

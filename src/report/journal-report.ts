@@ -9,7 +9,8 @@ import { readJournalFile } from '../journal/journal-file.js';
 import { ROW_CONTROL } from '../journal/journal-rows.js';
 import { FileError } from '../util/user-error.js';
 import type { Report } from './report-model.js';
-import { reportFromBatches } from './report-projection.js';
+import { createReportProjections, type ReportProjections } from './report-projection.js';
+import type { ReportState } from './report-state.js';
 
 /** Thrown when a readable journal has no RunStarted entry (not a journal of a run). */
 export class NotAJournalError extends FileError {
@@ -21,6 +22,15 @@ export class NotAJournalError extends FileError {
 
 /** Build the report of a journal file; a FileError (JournalFormatError, NotAJournalError) for a bad one. */
 export function reportFromJournalFile(path: string): Report {
+  return projectJournalFile(path).build();
+}
+
+/** The report state of a journal file (a shard's journal, for `slbsim merge`). */
+export function stateFromJournalFile(path: string): ReportState {
+  return projectJournalFile(path).state();
+}
+
+function projectJournalFile(path: string): ReportProjections {
   let started = false;
   function* watched(): Generator<JournalBatch> {
     for (const b of readJournalFile(path)) {
@@ -33,7 +43,9 @@ export function reportFromJournalFile(path: string): Report {
       yield b;
     }
   }
-  const report = reportFromBatches(watched());
+  const p = createReportProjections();
+  for (const b of watched()) p.sink.onBatch(b);
+  p.sink.onEnd?.();
   if (!started) throw new NotAJournalError(path);
-  return report;
+  return p;
 }

@@ -5,6 +5,7 @@
  * field; this file is its type. Times are simulated µs since the scenario start.
  */
 import type { MatchKind, OutcomeName, RouteSource } from '../routing/outcomes.js';
+import type { ReportState } from './report-state.js';
 
 export const REPORT_SCHEMA = 'slbsim-report/1';
 
@@ -35,6 +36,18 @@ export interface Report {
   /** Share-over-time buckets shared by every group's `timeline`. */
   readonly timeline: { readonly bucketUs: number; readonly buckets: number };
   readonly expectations: ExpectationsReport | null;
+  /**
+   * Only in the report of one shard of a run (`slbsim run --shard K/N`): which shard, the units it
+   * owns, and its state, which `slbsim merge` adds to the other shards' to build the run's report.
+   */
+  readonly shard?: ShardSection;
+}
+
+export interface ShardSection {
+  readonly index: number;
+  readonly count: number;
+  readonly units: readonly string[];
+  readonly state: ReportState;
 }
 
 /**

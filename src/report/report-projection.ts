@@ -18,6 +18,7 @@ import {
   ROW_COMPLETED,
   ROW_ROUTED,
   type RunFinished,
+  type ShardStarted,
 } from '../journal/journal-rows.js';
 import { OUTCOME_NAMES, OUTCOME_OK, type OutcomeName } from '../routing/outcomes.js';
 import type { Expectation } from '../scenario/scenario-model.js';
@@ -89,6 +90,7 @@ class ReportProjection implements JournalSink {
   private retried = 0;
   private lastT = 0;
   private finished: RunFinished | undefined;
+  private shard: ShardStarted | null = null;
   private readonly faults: FaultMarker[] = [];
   private readonly topology: TopologyMarker[] = [];
   private expectations: readonly Expectation[];
@@ -189,6 +191,9 @@ class ReportProjection implements JournalSink {
       case 'TopologyRejected':
         this.topology.push({ t: entry.t, action: entry.action, error: entry.code });
         break;
+      case 'ShardStarted':
+        this.shard = entry;
+        break;
       case 'RunFinished':
         this.finished = entry;
         break;
@@ -236,6 +241,7 @@ class ReportProjection implements JournalSink {
     return {
       schema: REPORT_STATE_SCHEMA,
       run: this.dict.run ?? null,
+      shard: this.shard,
       definitions: [...this.definitions],
       expectations: this.explicit ? this.expectations : null,
       clock: { step: this.clock.steps, used },
@@ -271,6 +277,7 @@ class ReportProjection implements JournalSink {
       if (!same(st.faults, first.faults) || !same(st.topology, first.topology))
         throw new ReportMergeError('the shards saw different topology events or faults');
     }
+    checkShardCoverage(states);
     const p = new ReportProjection(first.expectations ?? undefined);
     if (first.run !== null) {
       p.dict.observe(first.run);
@@ -367,6 +374,16 @@ class ReportProjection implements JournalSink {
       topologyEvents: [...this.topology],
       timeline: { bucketUs: this.clock.width, buckets },
       expectations: this.expectations.length > 0 ? evaluateExpectations(this.expectations, ctx) : null,
+      ...(this.shard === null
+        ? {}
+        : {
+            shard: {
+              index: this.shard.index,
+              count: this.shard.count,
+              units: this.shard.units,
+              state: this.toState(),
+            },
+          }),
     };
   }
 
@@ -412,4 +429,29 @@ function canonical(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/** Shards merge only as a whole set: every index of one count, once each. */
+function checkShardCoverage(states: readonly ReportState[]): void {
+  const shards = states.map((s) => s.shard);
+  if (shards.every((s) => s === null)) {
+    if (states.length > 1) throw new ReportMergeError('these are whole runs, not shards of one run');
+    return;
+  }
+  if (shards.some((s) => s === null)) throw new ReportMergeError('a whole run cannot be merged with shards');
+  const count = shards[0]!.count;
+  const seen = new Set<number>();
+  for (const s of shards) {
+    if (s!.count !== count)
+      throw new ReportMergeError(
+        `shard ${s!.index}/${s!.count} is of another cut than ${shards[0]!.index}/${count}`,
+      );
+    if (seen.has(s!.index)) throw new ReportMergeError(`shard ${s!.index}/${count} is given twice`);
+    seen.add(s!.index);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length > 0)
+    throw new ReportMergeError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`,
+    );
 }

@@ -10,7 +10,7 @@
  * share-over-time series are put on the widest shard's bucket width first; HDR latency histograms
  * travel in HdrHistogram's compressed encoding and add bucket by bucket.
  */
-import type { ControlEntry, RunFinished, RunStarted } from '../journal/journal-rows.js';
+import type { ControlEntry, RunFinished, RunStarted, ShardStarted } from '../journal/journal-rows.js';
 import type { Expectation } from '../scenario/scenario-model.js';
 import type { ScopeStateData } from './projections/scope.js';
 import type { FaultMarker, TopologyMarker } from './report-model.js';
@@ -20,6 +20,8 @@ export const REPORT_STATE_SCHEMA = 'slbsim-report-state/1';
 export interface ReportState {
   readonly schema: typeof REPORT_STATE_SCHEMA;
   readonly run: RunStarted | null;
+  /** The shard this state is of (null: a whole run). */
+  readonly shard: ShardStarted | null;
   /** The journal's definitions (listeners, templates, backends, scopes), in journal order. */
   readonly definitions: readonly ControlEntry[];
   /** Expectations given by the caller (null: the run's own, from RunStarted). */

@@ -6,6 +6,7 @@ import { register as importCmd } from './import-command.js';
 import { register as k8sJob } from './k8s-job-command.js';
 import { register as live } from './live-command.js';
 import { register as logs } from './logs-command.js';
+import { register as merge } from './merge-command.js';
 import { register as plan } from './plan-command.js';
 import { register as probe } from './probe-command.js';
 import { register as report } from './report-command.js';
@@ -27,6 +28,7 @@ export const COMMANDS: RegisterCommand[] = [
   run,
   plan,
   sweep,
+  merge,
   report,
   compare,
   logs,
