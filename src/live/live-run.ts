@@ -15,6 +15,7 @@ import type { JournalSink } from '../journal/journal-batch.js';
 import { journalObserver } from '../journal/journal-observer.js';
 import { Balancer } from '../routing/balancer.js';
 import type { Phase, Scenario } from '../scenario/scenario-model.js';
+import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
 import { RNG_ALGORITHM } from '../util/rng.js';
 import { VERSION } from '../util/version.js';
 import { LiveClock } from './clock.js';
@@ -24,7 +25,7 @@ import { BackendFleet } from './live-backends.js';
 import { LiveTimeline, type TimelineEntryResult } from './live-timeline.js';
 import { LoadDriver, type LoadResult, type LoadSchedule } from './load-driver.js';
 import { ListenerProxy, ProxyStats } from './proxy.js';
-import { DEFAULT_CLIENTS, RequestPlan } from './request-plan.js';
+import { RequestPlan } from './request-plan.js';
 import { LiveTemplates } from './templates.js';
 import { LiveSetupError, topologySpan } from './topology-span.js';
 import { TraceWriter } from './trace-writer.js';
@@ -275,7 +276,7 @@ export class LiveRun {
       targets: urls,
       schedule: this.schedule,
       connections,
-      clients: o.scenario.traffic?.clients ?? DEFAULT_CLIENTS,
+      clients: o.scenario.traffic?.clients ?? SINGLE_CLIENT,
       clock: this.clock,
       timeoutS: o.timeoutS,
     });
@@ -365,7 +366,7 @@ function planLoad(
   seed: string,
 ): { schedule: LoadSchedule; plan: RequestPlan; text: string } {
   const traffic = scenario.traffic!;
-  const clients = traffic.clients ?? DEFAULT_CLIENTS;
+  const clients = traffic.clients ?? SINGLE_CLIENT;
   if (o.amount !== undefined && o.durationS !== undefined)
     throw new LiveOptionsError(['give either --amount or --duration, not both']);
   const rateText = o.rate === undefined ? '' : ` at ${o.rate} requests/s`;
