@@ -141,7 +141,7 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
   const backends: BackendVerdict[] = spec.members.map((m, i) => {
     const b = scope.backends[i];
     const alive = liveness.isAlive(b);
-    const healthy = scope.healthy[i] === 1;
+    const healthy = balancer.table.verdict(out.scope, i);
     const eligible = scope.eligible[i] === 1;
     let reason: string;
     if (m.Weight === 0) reason = 'weight 0: no new requests';
@@ -152,8 +152,7 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
     return { ServerId: m.ServerId, Port: m.Port, Weight: m.Weight, healthy, alive, eligible, reason };
   });
 
-  const cookie =
-    spec.sticky === 'insert' || spec.sticky === 'server' ? req.cookies[spec.cookieName] : undefined;
+  const cookie = scope.cookieName === null ? undefined : req.cookies[scope.cookieName];
   balancer.pick(out, req.clientIp, req.clientPort, cookie, req.now);
   let how: string | null = null;
   if (out.outcome === OUTCOME_OK) {

@@ -6,7 +6,7 @@ import {
   FLAG_RETRIED,
   FLAG_STICKY,
 } from '../../src/journal/journal-rows.js';
-import { cookieValue, ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
+import { ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
 import { Balancer, RouteResult } from '../../src/routing/balancer.js';
 import {
   OUTCOME_BACKEND_ERROR,
@@ -203,18 +203,5 @@ describe('listener proxy', () => {
     } finally {
       squatter.close();
     }
-  });
-});
-
-describe('cookieValue', () => {
-  it.each([
-    ['SERVERID=abc', 'abc'],
-    ['a=1; SERVERID=abc; b=2', 'abc'],
-    ['XSERVERID=no; SERVERID=yes', 'yes'],
-    ['a=SERVERID=x', undefined],
-    ['SERVERID=abc ;b=1', 'abc'],
-    ['b=1', undefined],
-  ])('%s → %s', (header, value) => {
-    expect(cookieValue(header, 'SERVERID')).toBe(value);
   });
 });
