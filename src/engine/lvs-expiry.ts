@@ -29,7 +29,7 @@ export class InactiveEntries {
   }
 
   /** Expire every entry due at or before `t` (the picker tells their schedulers). */
-  expireUntil(t: number, picker: Picker): void {
+  expireUntil(t: number, picker: Pick<Picker, 'expire'>): void {
     const q = this.queue;
     const c = this.scratch;
     while (this.head < q.length && q[this.head] <= t) {

@@ -118,7 +118,40 @@ export function parseOps(script: string, members: number): Op[] {
   return ops;
 }
 
+/** A validated `slbsim sequence` request. */
+interface SequencePlan {
+  readonly name: SchedulerName;
+  readonly layer: Layer;
+  readonly weights: readonly number[];
+  readonly count: number;
+  readonly ops: readonly Op[] | undefined;
+  readonly nodes: number;
+  readonly workers: number;
+}
+
 function sequenceAction(opts: SequenceOptions): number {
+  const plan = parseSequence(opts);
+  const cluster = new SchedulerCluster(
+    { name: plan.name, layer: plan.layer },
+    plan.nodes,
+    plan.workers,
+    opts.seed,
+    'sequence',
+  );
+  cluster.update({
+    keys: plan.weights.map((_, i) => String.fromCharCode(65 + i)),
+    weights: plan.weights,
+    eligible: plan.weights.map(() => 1),
+  });
+  const run = new SequenceRun(cluster, plan);
+  if (plan.ops === undefined) for (let i = 0; i < plan.count; i++) run.pickOne(false);
+  else run.script(plan.ops);
+  printSequence(run, cluster, opts);
+  return 0;
+}
+
+/** The options, checked: one clear message per mistake. */
+function parseSequence(opts: SequenceOptions): SequencePlan {
   const name = opts.scheduler as SchedulerName;
   if (!SCHEDULER_NAMES.includes(name))
     throw new UserError([
@@ -141,118 +174,140 @@ function sequenceAction(opts: SequenceOptions): number {
   if (!shape || Number(shape[1]) < 1 || Number(shape[2]) < 1)
     throw new UserError([`--cluster: expected <nodes>x<workers> like 4x8, got "${opts.cluster}"`]);
   const ops = opts.ops === undefined ? undefined : parseOps(opts.ops, w.length);
-  if (ops !== undefined && name !== 'wlc' && ops.some((o) => o.kind !== 'Q'))
+  if (ops !== undefined) checkOps(ops, name, layer);
+  return {
+    name,
+    layer,
+    weights: w,
+    count: countOf(opts, ops, w),
+    ops,
+    nodes: Number(shape[1]),
+    workers: Number(shape[2]),
+  };
+}
+
+function checkOps(ops: readonly Op[], name: SchedulerName, layer: Layer): void {
+  if (name !== 'wlc' && ops.some((o) => o.kind !== 'Q'))
     throw new UserError(['--ops: S, r and e only matter for wlc (other schedulers ignore connections)']);
-  if (ops !== undefined && layer === 7 && ops.some((o) => o.kind === 'e'))
+  if (layer === 7 && ops.some((o) => o.kind === 'e'))
     throw new UserError(['--ops: e (expire inactive entries) exists at layer 4 only (LVS wlc)']);
-  if (ops !== undefined && !ops.some((o) => o.kind === 'S' || o.kind === 'Q'))
+  if (!ops.some((o) => o.kind === 'S' || o.kind === 'Q'))
     throw new UserError(['--ops: the script makes no request (add S or Q)']);
-  let count: number;
+}
+
+/** --count, else the script's requests, else two full cycles. */
+function countOf(opts: SequenceOptions, ops: readonly Op[] | undefined, w: readonly number[]): number {
   if (opts.count !== undefined) {
-    count = Number(opts.count);
+    const count = Number(opts.count);
     if (!Number.isInteger(count) || count < 0)
       throw new UserError([`--count: expected a whole number, got "${opts.count}"`]);
-  } else if (ops !== undefined) {
-    count = ops.reduce((n, o) => n + (o.kind === 'S' || o.kind === 'Q' ? o.times : 0), 0);
-  } else {
-    count =
-      2 *
-      Math.max(
-        1,
-        w.reduce((a, b) => a + b, 0),
-      );
+    return count;
+  }
+  if (ops !== undefined) return ops.reduce((n, o) => n + (o.kind === 'S' || o.kind === 'Q' ? o.times : 0), 0);
+  return (
+    2 *
+    Math.max(
+      1,
+      w.reduce((a, b) => a + b, 0),
+    )
+  );
+}
+
+/** The picks of one run, with where each was made and the connections it holds open. */
+class SequenceRun {
+  readonly picks: number[] = [];
+  readonly where: Array<[number, number]> = [];
+  private open: Array<Array<[number, number]>>;
+  private inactive: Array<Array<[number, number]>>;
+
+  constructor(
+    private readonly cluster: SchedulerCluster,
+    private readonly plan: SequencePlan,
+  ) {
+    this.open = plan.weights.map(() => []);
+    this.inactive = plan.weights.map(() => []);
   }
 
-  const cluster = new SchedulerCluster(
-    { name, layer },
-    Number(shape[1]),
-    Number(shape[2]),
-    opts.seed,
-    'sequence',
-  );
-  cluster.update({
-    keys: w.map((_, i) => String.fromCharCode(65 + i)),
-    weights: w,
-    eligible: w.map(() => 1),
-  });
-  const picks: number[] = [];
-  const where: Array<[number, number]> = [];
-  const open: Array<Array<[number, number]>> = w.map(() => []);
-  const inactive: Array<Array<[number, number]>> = w.map(() => []);
-  const pickOne = (stays: boolean) => {
-    const i = picks.length;
+  /** One request from the next client; `stays` keeps its connection open. */
+  pickOne(stays: boolean): void {
+    const { cluster, plan } = this;
+    const i = this.picks.length;
     const ip = (FIRST_IP + i) >>> 0;
     const tuple = hash4(ip, FIRST_PORT + (i % (65536 - FIRST_PORT)), 0, 80);
-    const key = name === 'sch' ? hashIp(ip) : name === 'qch' ? hashString(`cid-${i + 1}`) : tuple;
+    const key = plan.name === 'sch' ? hashIp(ip) : plan.name === 'qch' ? hashString(`cid-${i + 1}`) : tuple;
     cluster.route(tuple);
     const m = cluster.pick(key, tuple);
-    picks.push(m);
-    where.push([cluster.lastNode, cluster.lastWorker]);
-    if (m >= 0) {
-      if (stays) open[m].push([cluster.lastNode, cluster.lastWorker]);
-      else {
-        cluster.release(cluster.lastNode, cluster.lastWorker, m);
-        inactive[m].push([cluster.lastNode, cluster.lastWorker]);
-      }
-    }
-  };
-  if (ops === undefined) {
-    for (let i = 0; i < count; i++) pickOne(false);
-  } else {
-    outer: while (picks.length < count) {
-      const before = picks.length;
-      for (const op of ops) {
-        if (op.kind === 'r') {
-          const targets = op.backend === 'all' ? open.map((_, i) => i) : [op.backend];
-          for (const b of targets) {
-            for (const [node, worker] of open[b]) {
-              cluster.release(node, worker, b);
-              inactive[b].push([node, worker]);
-            }
-            open[b] = [];
-          }
-          continue;
-        }
-        if (op.kind === 'e') {
-          const targets = op.backend === 'all' ? inactive.map((_, i) => i) : [op.backend];
-          for (const b of targets) {
-            for (const [node, worker] of inactive[b]) cluster.expire(node, worker, b);
-            inactive[b] = [];
-          }
-          continue;
-        }
-        if (op.kind !== 'S' && op.kind !== 'Q') continue;
-        for (let k = 0; k < op.times; k++) {
-          if (picks.length >= count) break outer;
-          pickOne(op.kind === 'S');
-        }
-      }
-      if (picks.length === before) break;
+    this.picks.push(m);
+    this.where.push([cluster.lastNode, cluster.lastWorker]);
+    if (m < 0) return;
+    if (stays) this.open[m].push([cluster.lastNode, cluster.lastWorker]);
+    else {
+      cluster.release(cluster.lastNode, cluster.lastWorker, m);
+      this.inactive[m].push([cluster.lastNode, cluster.lastWorker]);
     }
   }
+
+  /** Run the --ops script (repeated) until the planned count of picks. */
+  script(ops: readonly Op[]): void {
+    const count = this.plan.count;
+    while (this.picks.length < count) {
+      const before = this.picks.length;
+      for (const op of ops) {
+        if (op.kind === 'r') this.releaseOpen(op.backend);
+        else if (op.kind === 'e') this.expireInactive(op.backend);
+        else if (op.kind === 'S' || op.kind === 'Q')
+          for (let k = 0; k < op.times; k++) {
+            if (this.picks.length >= count) return;
+            this.pickOne(op.kind === 'S');
+          }
+      }
+      if (this.picks.length === before) break;
+    }
+  }
+
+  private releaseOpen(backend: number | 'all'): void {
+    const targets = backend === 'all' ? this.open.map((_, i) => i) : [backend];
+    for (const b of targets) {
+      for (const [node, worker] of this.open[b]) {
+        this.cluster.release(node, worker, b);
+        this.inactive[b].push([node, worker]);
+      }
+      this.open[b] = [];
+    }
+  }
+
+  private expireInactive(backend: number | 'all'): void {
+    const targets = backend === 'all' ? this.inactive.map((_, i) => i) : [backend];
+    for (const b of targets) {
+      for (const [node, worker] of this.inactive[b]) this.cluster.expire(node, worker, b);
+      this.inactive[b] = [];
+    }
+  }
+}
+
+function printSequence(run: SequenceRun, cluster: SchedulerCluster, opts: SequenceOptions): void {
+  const { picks, where } = run;
   if (opts.json) {
     const clustered = cluster.instances.length > 1;
     process.stdout.write(`${JSON.stringify(clustered ? { picks, nodeWorker: where } : { picks })}\n`);
-  } else {
-    const letter = (m: number) => (m < 0 ? '-' : String.fromCharCode(65 + m));
-    process.stdout.write(`${picks.map(letter).join('')}\n`);
-    if (opts.byWorker && cluster.instances.length > 1) {
-      const lines = new Map<string, string>();
-      for (const [node, worker] of where) lines.set(`${node}/${worker}`, '');
-      picks.forEach((m, i) => {
-        const k = `${where[i][0]}/${where[i][1]}`;
-        lines.set(k, lines.get(k)! + letter(m));
-      });
-      const sorted = [...lines].sort(([a], [b]) => {
-        const [an, aw] = a.split('/').map(Number);
-        const [bn, bw] = b.split('/').map(Number);
-        return an - bn || aw - bw;
-      });
-      for (const [k, seq] of sorted) {
-        const [node, worker] = k.split('/');
-        process.stdout.write(`node ${node} worker ${worker}: ${seq}\n`);
-      }
-    }
+    return;
   }
-  return 0;
+  const letter = (m: number) => (m < 0 ? '-' : String.fromCharCode(65 + m));
+  process.stdout.write(`${picks.map(letter).join('')}\n`);
+  if (!opts.byWorker || cluster.instances.length <= 1) return;
+  const lines = new Map<string, string>();
+  for (const [node, worker] of where) lines.set(`${node}/${worker}`, '');
+  picks.forEach((m, i) => {
+    const k = `${where[i][0]}/${where[i][1]}`;
+    lines.set(k, lines.get(k)! + letter(m));
+  });
+  const sorted = [...lines].sort(([a], [b]) => {
+    const [an, aw] = a.split('/').map(Number);
+    const [bn, bw] = b.split('/').map(Number);
+    return an - bn || aw - bw;
+  });
+  for (const [k, seq] of sorted) {
+    const [node, worker] = k.split('/');
+    process.stdout.write(`node ${node} worker ${worker}: ${seq}\n`);
+  }
 }
