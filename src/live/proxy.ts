@@ -391,14 +391,9 @@ class Exchange implements UpstreamSink {
     } else if (!res.destroyed) {
       res.destroy();
     }
-    this.record(OUTCOME_BACKEND_ERROR, out.scope, this.exhausted(code, beforeResponse) ? -1 : out.backend);
+    // The last failed attempt is the request's answer, attributed to its backend (as the simulation does).
+    this.record(OUTCOME_BACKEND_ERROR, out.scope, out.backend);
     this.done();
-  }
-
-  /** Whether the request failed because every member was tried (the routed row then names no backend). */
-  private exhausted(code: string, beforeResponse: boolean): boolean {
-    const failure = failureOf(code, beforeResponse);
-    return failure === FAILURE_CONNECT || failure === FAILURE_CONNECT_TIMEOUT;
   }
 
   private tooLarge(): void {

@@ -144,6 +144,14 @@ describe('listener proxy', () => {
     w.journal.flush();
     expect(w.rows.routed.map((x) => [x.outcome, x.attempts])).toEqual([[OUTCOME_BACKEND_ERROR, 3]]);
     expect(w.stats.backendErrors).toBe(1);
+    // Each attempt is attributed to its backend: two failed attempts, then the last as the 502 itself.
+    const world_ = w;
+    const keys = (bs: number[]) => bs.map((b) => world_.balancer.backends[b].key);
+    expect(keys([...w.rows.attemptsFailed.map((a) => a.backend), w.rows.routed[0].backend]).sort()).toEqual([
+      'i-a:9090',
+      'i-b:9090',
+      'i-c:9090',
+    ]);
   });
 
   it('given the listener stopped, then the connection is dropped and journalled as listener-stopped', async () => {
