@@ -33,6 +33,7 @@ import { OUTCOME_BACKEND_ERROR, OUTCOME_OK } from '../routing/outcomes.js';
 import type { Picker } from '../routing/picker.js';
 import { ResolveCache } from '../routing/resolve-cache.js';
 import { Connection, type ConnectionRef, RouteResult } from '../routing/route-result.js';
+import type { ScopeRuntime } from '../routing/scope-table.js';
 import { CookieJar } from '../routing/sticky-cookies.js';
 import type {
   Distribution,
@@ -112,6 +113,8 @@ export class Simulation {
   readonly balancer: Balancer;
   readonly health: HealthModel;
   private readonly picker: Picker;
+  /** The scope table's scopes (the array grows in place). */
+  private readonly scopes: readonly ScopeRuntime[];
   private readonly forwarder: Forwarder;
   private readonly resolveCache: ResolveCache;
   private readonly route = new RouteResult();
@@ -179,6 +182,7 @@ export class Simulation {
 
     this.balancer = this.createBalancer(state);
     this.picker = this.balancer.picker;
+    this.scopes = this.balancer.table.scopes;
     this.forwarder = new Forwarder(this.balancer);
     this.resolveCache = new ResolveCache(this.balancer.resolver);
     for (const { event, response } of initial)
@@ -373,7 +377,7 @@ export class Simulation {
   /** A connection closed: its scheduler counts it; LVS wlc keeps an inactive entry that expires later. */
   private finishConnection(c: ConnectionRef): void {
     this.picker.release(c);
-    if (this.balancer.table.scopes[c.scope].lvsInactive) this.inactive.push(this.now, c);
+    if (this.scopes[c.scope].lvsInactive) this.inactive.push(this.now, c);
   }
 
   // ---- the journal: every request row is written here ---------------------------------------
