@@ -150,7 +150,6 @@ export class Simulation {
   // Service time and in-flight requests.
   private readonly service: ServiceTimeSampler;
   private readonly latencyModelled: boolean;
-  private distCacheVersion = -1;
   private distByScope: (Distribution | null)[][] = [];
   private readonly inflight = new InflightRequests();
   private readonly inactive = new InactiveEntries();
@@ -312,11 +311,38 @@ export class Simulation {
 
   // ---- the request path ----------------------------------------------------------------------
 
+  /**
+   * One request: resolve (through the per-template cache), pick with the client's sticky cookie,
+   * fail over from a dead backend, keep the cookie issued, journal it, then hold its connection for
+   * the service time or close it at once.
+   *
+   * Kept as one function on purpose: V8 optimizes it as a unit of its own (too big to be inlined
+   * into the event loop), so the calls below it stay within its inlining budget. Split it into
+   * small pieces and they are inlined into `run` instead, where the budget runs out (measured:
+   * about 10 % fewer requests per second).
+   */
   private routeRequest(r: RequestRow): void {
     const out = this.route;
+    const now = this.now;
     const tpl = this.templates[r.template];
     this.resolveCache.resolve(r.template, tpl.listener, tpl.host, tpl.path, out);
-    if (out.outcome === OUTCOME_OK) this.pickAndForward(r, out);
+    if (out.outcome === OUTCOME_OK) {
+      const jar = this.jar;
+      const cookie =
+        jar === null || this.scopes[out.scope].cookieName === null
+          ? undefined
+          : this.forwarder.cookieInJar(out, jar, r.clientIp, now);
+      this.picker.pick(out, r.clientIp, r.clientPort, cookie, now);
+      if (out.sticky) r.flags |= FLAG_STICKY;
+      if (out.outcome === OUTCOME_OK) {
+        r.attempts = 1;
+        if (!this.health.isAlive(out.backend)) this.failOver(r, out);
+        if (out.outcome === OUTCOME_OK && out.issueCookie !== null) {
+          if (jar !== null) this.forwarder.keepIssued(out, jar, r.clientIp, now);
+          r.flags |= FLAG_COOKIE_ISSUED;
+        }
+      }
+    }
     const dist =
       out.outcome === OUTCOME_OK && this.latencyModelled ? this.distributionFor(out.scope, out.member) : null;
     if (dist !== null) r.flags |= FLAG_AWAITS_COMPLETION;
@@ -327,23 +353,8 @@ export class Simulation {
       return;
     }
     const latency = this.service.sample(dist) + r.penalty;
-    const slot = this.inflight.add(r.id, this.now, out);
-    this.heap.push(this.now + latency, PRIO_COMPLETION, EV_COMPLETION, slot);
-  }
-
-  /** Pick (with the client's sticky cookie), fail over from dead backends, keep the cookie issued. */
-  private pickAndForward(r: RequestRow, out: RouteResult): void {
-    const jar = this.jar;
-    const cookie = jar === null ? undefined : this.forwarder.cookieInJar(out, jar, r.clientIp, this.now);
-    this.picker.pick(out, r.clientIp, r.clientPort, cookie, this.now);
-    if (out.sticky) r.flags |= FLAG_STICKY;
-    if (out.outcome !== OUTCOME_OK) return;
-    r.attempts = 1;
-    if (!this.health.isAlive(out.backend)) this.failOver(r, out);
-    if (out.outcome === OUTCOME_OK && out.issueCookie !== null) {
-      if (jar !== null) this.forwarder.keepIssued(out, jar, r.clientIp, this.now);
-      r.flags |= FLAG_COOKIE_ISSUED;
-    }
+    const slot = this.inflight.add(r.id, now, out);
+    this.heap.push(now + latency, PRIO_COMPLETION, EV_COMPLETION, slot);
   }
 
   /**
@@ -376,10 +387,11 @@ export class Simulation {
     this.inflight.release(slot);
   }
 
-  /** A connection closed: its scheduler counts it; LVS wlc keeps an inactive entry that expires later. */
+  /** A connection closed: a wlc scheduler counts it; LVS wlc keeps an inactive entry that expires later. */
   private finishConnection(c: ConnectionRef): void {
-    this.picker.release(c);
-    if (this.scopes[c.scope].lvsInactive) this.inactive.push(this.now, c);
+    const s = this.scopes[c.scope];
+    if (s.countsConnections) this.picker.release(c);
+    if (s.lvsInactive) this.inactive.push(this.now, c);
   }
 
   // ---- the journal: every request row is written here ---------------------------------------
@@ -492,6 +504,7 @@ export class Simulation {
     }
     if (before.LoadBalancers !== result.state.LoadBalancers) {
       this.balancer.applyState(result.state, event.action);
+      this.distByScope = [];
       this.health.topologyChanged(this.now);
     }
   }
@@ -510,15 +523,11 @@ export class Simulation {
     return template;
   }
 
+  /** The member's service-time distribution, cached per scope until the topology changes. */
   private distributionFor(scope: number, member: number): Distribution | null {
-    const b = this.balancer;
-    if (this.distCacheVersion !== b.version) {
-      this.distByScope = [];
-      this.distCacheVersion = b.version;
-    }
     let dists = this.distByScope[scope];
     if (dists === undefined) {
-      dists = memberDistributions(this.scenario.traffic!.service, b.scopes[scope].spec);
+      dists = memberDistributions(this.scenario.traffic!.service, this.scopes[scope].spec);
       this.distByScope[scope] = dists;
     }
     return dists[member] ?? null;

@@ -66,10 +66,24 @@ export class Picker {
       return;
     }
     // The 4-tuple hash only matters for the cluster model and consistent hashing.
-    const tuple = s.needsTuple
+    out.tuple = s.needsTuple
       ? hash4(clientIp, clientPort, 0, this.resolver.listeners[out.listener].spec.port)
       : 0;
-    out.tuple = tuple;
+    this.choose(s, out, clientIp, cookie, now);
+  }
+
+  /**
+   * The pick beyond the fast path: the instance of the 4-tuple (`out.tuple`), then by the scope's
+   * mode. Apart from `pick` so that the fast path stays small enough to inline where it is hot.
+   */
+  private choose(
+    s: ScopeRuntime,
+    out: RouteResult,
+    clientIp: number,
+    cookie: string | undefined,
+    now: Micros,
+  ): void {
+    const tuple = out.tuple;
     const cluster = s.cluster;
     cluster.route(tuple);
     out.node = cluster.lastNode;

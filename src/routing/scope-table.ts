@@ -18,7 +18,7 @@ import type { ClusterShape } from '../scenario/scenario-model.js';
 import { SchedulerCluster } from '../schedulers/cluster.js';
 import type { Scheduler } from '../schedulers/scheduler.js';
 import { SourceIpPersistence, stickyCookieValue } from '../schedulers/sticky.js';
-import { isConsistentHash } from '../topology/scheduler-names.js';
+import { countsConnections, isConsistentHash } from '../topology/scheduler-names.js';
 import type { RouteSource } from './outcomes.js';
 import type { CompiledTopology, ScopeSpec } from './route-compiler.js';
 
@@ -110,6 +110,8 @@ export class ScopeRuntime {
   /** Max-Age of an inserted cookie, seconds; 0 = a session cookie. */
   readonly cookieMaxAge: number;
   readonly persistence: SourceIpPersistence | null;
+  /** The scheduler counts open connections (wlc): closing one must be `release`d; others ignore it. */
+  readonly countsConnections: boolean;
   /** LVS wlc: a closed connection lingers as an inactive entry (the engine expires it). */
   readonly lvsInactive: boolean;
 
@@ -127,7 +129,8 @@ export class ScopeRuntime {
     this.cookieMaxAge = spec.sticky === 'insert' ? spec.stickyTimeout : 0;
     this.persistence =
       spec.sticky === 'source-ip' ? new SourceIpPersistence(spec.stickyTimeout * 1_000_000) : null;
-    this.lvsInactive = spec.layer === 4 && spec.scheduler === 'wlc';
+    this.countsConnections = countsConnections(spec.scheduler);
+    this.lvsInactive = spec.layer === 4 && this.countsConnections;
   }
 
   get source(): RouteSource {

@@ -53,6 +53,11 @@ export function schedulerProtocols(name: SchedulerName): readonly ListenerProtoc
   return name === 'qch' ? UDP_ONLY : isConsistentHash(name) ? L4_PROTOCOLS : ALL_PROTOCOLS;
 }
 
+/** Whether a scheduler counts open connections (least connections: wlc), so closing one matters to it. */
+export function countsConnections(name: SchedulerName): boolean {
+  return name === 'wlc';
+}
+
 /** Whether a scheduler is offered only by guaranteed-performance load balancers (a LoadBalancerSpec). */
 export function needsGuaranteedSpec(name: SchedulerName): boolean {
   return isConsistentHash(name);
