@@ -34,13 +34,7 @@ export class ResolveCache {
    * `out.outcome` and clears the pick (member, backend, node, worker).
    */
   resolve(template: number, listener: number, host: string, path: string, out: RouteResult): void {
-    const r = this.resolver;
-    if (this.version[template] !== r.version) {
-      r.resolve(listener, host, path, out);
-      this.version[template] = r.version;
-      this.scope[template] = out.scope;
-      this.outcome[template] = out.outcome;
-    }
+    if (this.version[template] !== this.resolver.version) this.refill(template, listener, host, path, out);
     out.listener = listener;
     out.scope = this.scope[template];
     out.outcome = this.outcome[template];
@@ -48,5 +42,14 @@ export class ResolveCache {
     out.worker = 0;
     out.backend = -1;
     out.member = -1;
+  }
+
+  /** A miss: resolve and keep the result for this version (apart, so the hit path stays small). */
+  private refill(template: number, listener: number, host: string, path: string, out: RouteResult): void {
+    const r = this.resolver;
+    r.resolve(listener, host, path, out);
+    this.version[template] = r.version;
+    this.scope[template] = out.scope;
+    this.outcome[template] = out.outcome;
   }
 }
