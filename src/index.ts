@@ -56,8 +56,24 @@ export {
 export type { Report } from './report/report-model.js';
 export { createReportProjections, reportFromBatches } from './report/report-projection.js';
 // Routing and scheduling.
-export { Balancer, type BalancerObserver, type BalancerOptions, RouteResult } from './routing/balancer.js';
+export {
+  Balancer,
+  type BalancerObserver,
+  type BalancerOptions,
+  type ConnectionRef,
+  RouteResult,
+} from './routing/balancer.js';
 export { type Decision, type ExplainRequest, explain } from './routing/explain.js';
+export {
+  type AttemptFailure,
+  FAILURE_BROKEN,
+  FAILURE_CONNECT,
+  FAILURE_CONNECT_TIMEOUT,
+  FAILURE_READ_TIMEOUT,
+  Forwarder,
+  TriedSet,
+  triesNextUpstream,
+} from './routing/forwarder.js';
 export { normalizeHost, validateHost } from './routing/host.js';
 export * from './routing/outcomes.js';
 export {
@@ -90,6 +106,7 @@ export type * from './scenario/scenario-model.js';
 export { scenarioJsonSchema } from './scenario/schema.js';
 export { MAX_NESTING } from './scenario/source.js';
 export { readTrace } from './scenario/trace.js';
+export { DEFAULT_CLIENTS, DEFAULT_RATE, SINGLE_CLIENT } from './scenario/traffic-defaults.js';
 export { SchedulerCluster } from './schedulers/cluster.js';
 export { createScheduler } from './schedulers/factory.js';
 export { hash4, hashIp, hashString } from './schedulers/hash.js';
@@ -101,6 +118,7 @@ export { describeState } from './topology/describe.js';
 export * from './topology/events.js';
 export * from './topology/lookup.js';
 export type { ApplyResult } from './topology/result.js';
+export * from './topology/scheduler-names.js';
 export { renderTree } from './topology/tree.js';
 // Topology: the vocabulary, the OpenAPI events, the fold, the Describe-shaped view.
 export * from './topology/types.js';

@@ -9,8 +9,12 @@
  * health checks off never notices (CLB keeps forwarding to a dead ECS then). Every change of a
  * backend's physical state bumps its generation, so a pending verdict made stale by a later change
  * is dropped — as consecutive-threshold counting would.
+ *
+ * This is the engine's fault model and its simulated checker only: the verdicts themselves, and
+ * what they make eligible, live in the scope table (src/routing/scope-table.ts), which both this
+ * model and the live health checker feed.
  */
-import type { Balancer } from '../routing/balancer.js';
+import type { ScopeTable } from '../routing/scope-table.js';
 
 export interface PendingVerdict {
   scope: number;
@@ -27,13 +31,11 @@ export class HealthModel {
   private readonly downProcess = new Set<string>();
   private readonly downAllPorts = new Set<string>();
   private readonly stoppedInstances = new Set<string>();
-  /** (scope, member) pairs per backend index, rebuilt after each topology change. */
-  private membership: Array<Array<[number, number]>> = [];
   private readonly pending: PendingVerdict[] = [];
   private readonly freeSlots: number[] = [];
 
   constructor(
-    private readonly balancer: Balancer,
+    private readonly table: ScopeTable,
     /** Schedules a verdict to be delivered by `deliver(slot)` at `time`. */
     private readonly schedule: (time: number, slot: number) => void,
   ) {
@@ -46,7 +48,7 @@ export class HealthModel {
 
   /** Whether the backend's instance is stopped (a connect then times out instead of being refused). */
   instanceStopped(backend: number): boolean {
-    return this.stoppedInstances.has(this.balancer.backends[backend].ServerId);
+    return this.stoppedInstances.has(this.table.backends[backend].ServerId);
   }
 
   processFault(now: number, ServerId: string, Port: number | null, failed: boolean): void {
@@ -63,28 +65,18 @@ export class HealthModel {
     this.refresh(now, (b) => b.ServerId === InstanceId);
   }
 
-  /** After a topology change: rebuild membership and start checks on members that are already dead. */
+  /** After a topology change: start checks on members (new ones too) that are already dead. */
   topologyChanged(now: number): void {
-    this.membership = [];
-    for (const s of this.balancer.scopes) {
-      if (!s.active) continue;
-      for (let m = 0; m < s.backends.length; m++) {
-        const b = s.backends[m];
-        (this.membership[b] ??= []).push([s.index, m]);
-      }
-    }
-    this.ensureCapacity(this.balancer.backends.length);
+    this.ensureCapacity(this.table.backends.length);
     this.refresh(now, () => true, false);
   }
 
-  /** A scheduled verdict is due. */
+  /** A scheduled verdict is due: it reaches the scope table unless a later change made it stale. */
   deliver(slot: number): void {
     const v = this.pending[slot];
     this.freeSlots.push(slot);
     if (v.generation !== this.generation[v.backend]) return;
-    const s = this.balancer.scopes[v.scope];
-    if (!s.active || s.backends[v.member] !== v.backend) return;
-    this.balancer.setHealth(v.scope, v.member, v.healthy);
+    if (this.table.holds(v.scope, v.member, v.backend)) this.table.setHealth(v.scope, v.member, v.healthy);
   }
 
   private refresh(
@@ -92,7 +84,7 @@ export class HealthModel {
     affected: (b: { ServerId: string; Port: number }) => boolean,
     bump = true,
   ): void {
-    const backends = this.balancer.backends;
+    const backends = this.table.backends;
     this.ensureCapacity(backends.length);
     for (const b of backends) {
       if (!affected(b)) continue;
@@ -103,22 +95,23 @@ export class HealthModel {
       const value = up ? 1 : 0;
       if (bump && this.alive[b.index] !== value) this.generation[b.index]++;
       this.alive[b.index] = value;
-      for (const [scope, member] of this.membership[b.index] ?? []) {
-        const s = this.balancer.scopes[scope];
-        const h = s.spec.health;
-        if (!h.on || (s.spec.source === 'master-slave' && member > 0)) continue;
-        if (s.healthy[member] === value) continue;
-        const delay = (up ? h.healthyThreshold : h.unhealthyThreshold) * h.interval * 1_000_000;
-        const slot = this.freeSlots.pop() ?? this.pending.length;
-        this.pending[slot] = {
-          scope,
-          member,
-          backend: b.index,
-          healthy: up,
-          generation: this.generation[b.index],
-        };
-        this.schedule(now + delay, slot);
-      }
+      this.checkMembers(now, b.index, up);
+    }
+  }
+
+  /** Every checked member that is `backend` and whose verdict differs gets one after the check's delay. */
+  private checkMembers(now: number, backend: number, up: boolean): void {
+    const pairs = this.table.membersOf(backend);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const scope = pairs[i];
+      const member = pairs[i + 1];
+      const s = this.table.scopes[scope];
+      if (!this.table.isChecked(s, member) || this.table.verdict(scope, member) === up) continue;
+      const h = s.spec.health;
+      const delay = (up ? h.healthyThreshold : h.unhealthyThreshold) * h.interval * 1_000_000;
+      const slot = this.freeSlots.pop() ?? this.pending.length;
+      this.pending[slot] = { scope, member, backend, healthy: up, generation: this.generation[backend] };
+      this.schedule(now + delay, slot);
     }
   }
 

@@ -15,6 +15,7 @@ import {
 import type { Report } from '../report/report-model.js';
 import { createReportProjections } from '../report/report-projection.js';
 import type { Scenario } from '../scenario/scenario-model.js';
+import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
 
 /** The scenario with its traffic replaced by a trace file (NDJSON). */
 export function withTrace(scenario: Scenario, tracePath: string): Scenario {
@@ -25,13 +26,7 @@ export function withTrace(scenario: Scenario, tracePath: string): Scenario {
     traffic: {
       phases: [],
       mix: traffic?.mix ?? [],
-      clients: traffic?.clients ?? {
-        ips: 1,
-        portsPerIp: 1,
-        firstIp: '10.0.0.1',
-        firstPort: 40000,
-        keepCookies: false,
-      },
+      clients: traffic?.clients ?? SINGLE_CLIENT,
       service: traffic?.service ?? { groups: {}, backends: {} },
       trace: { file: tracePath, format: 'ndjson', pos },
     },

@@ -1,6 +1,7 @@
 /**
- * Real health checks for the live proxies, feeding `Balancer.setHealth`, so detection delays and
- * the requests that fail meanwhile are real rather than modelled.
+ * Real health checks for the live proxies, feeding their verdicts to the scope table (the one home
+ * of verdicts and eligibility, src/routing/scope-table.ts, which the simulation's fault model feeds
+ * too), so detection delays and the requests that fail meanwhile are real rather than modelled.
  *
  * One probe per (check owner, backend): the owner is the listener, or a forwarding rule whose
  * ListenerSync is off with its own health-check settings. A probe checks at the owner's
@@ -20,7 +21,8 @@
  * listens there, else to the member's own port.
  */
 import net from 'node:net';
-import type { Balancer, ScopeRuntime } from '../routing/balancer.js';
+import type { Balancer } from '../routing/balancer.js';
+import type { ScopeRuntime } from '../routing/scope-table.js';
 import type { HealthCheckSettings, Listener, TopologyState } from '../topology/types.js';
 import type { LiveClock } from './clock.js';
 import type { JournalSequencer } from './journal-sequencer.js';
@@ -87,20 +89,21 @@ export class HealthChecker {
   /** (Re)build the probes from the balancer's active scopes and the topology; keeps probe state by key. */
   sync(state: TopologyState): void {
     const next = new Map<string, Probe>();
-    for (const s of this.balancer.scopes) {
+    const table = this.balancer.table;
+    for (const s of table.scopes) {
       if (!s.active || !s.spec.health.on) continue;
       const { owner, settings } = checkSettings(s, state);
       for (let m = 0; m < s.backends.length; m++) {
-        if (s.spec.source === 'master-slave' && m > 0) continue;
+        if (!table.isChecked(s, m)) continue;
         const backend = s.backends[m];
-        const info = this.balancer.backends[backend];
+        const info = table.backends[backend];
         const key = `${owner}|${info.key}`;
         let probe = next.get(key);
         if (probe === undefined) {
           probe = this.probes.get(key);
           if (probe === undefined) {
             probe = new Probe(key, settings, backend, info.ServerId, info.Port);
-            probe.healthy = s.healthy[m] === 1;
+            probe.healthy = table.verdict(s.index, m);
           } else {
             probe.settings = settings;
             probe.targets = [];
@@ -199,11 +202,11 @@ export class HealthChecker {
     p.healthy = healthy;
     this.transitions++;
     const t = this.clock.now();
+    const table = this.balancer.table;
     for (const { scope, member } of p.targets) {
-      const s = this.balancer.scopes[scope];
-      if (!s.active || s.backends[member] !== p.backend) continue;
+      if (!table.holds(scope, member, p.backend)) continue;
       this.journal?.control({ type: 'HealthChanged', t, scope, backend: p.backend, healthy });
-      this.balancer.setHealth(scope, member, healthy);
+      table.setHealth(scope, member, healthy);
     }
   }
 }

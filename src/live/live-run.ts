@@ -13,8 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalSink } from '../journal/journal-batch.js';
 import { journalObserver } from '../journal/journal-observer.js';
+import type { ControlEntry } from '../journal/journal-rows.js';
 import { Balancer } from '../routing/balancer.js';
 import type { Phase, Scenario } from '../scenario/scenario-model.js';
+import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
 import { RNG_ALGORITHM } from '../util/rng.js';
 import { VERSION } from '../util/version.js';
 import { LiveClock } from './clock.js';
@@ -23,10 +25,10 @@ import { JournalSequencer } from './journal-sequencer.js';
 import { BackendFleet } from './live-backends.js';
 import { LiveTimeline, type TimelineEntryResult } from './live-timeline.js';
 import { LoadDriver, type LoadResult, type LoadSchedule } from './load-driver.js';
-import { ListenerProxy, ProxyStats } from './proxy.js';
-import { DEFAULT_CLIENTS, RequestPlan } from './request-plan.js';
+import { ListenerProxy, type ProxyContext, ProxyStats } from './proxy.js';
+import { RequestPlan } from './request-plan.js';
 import { LiveTemplates } from './templates.js';
-import { LiveSetupError, topologySpan } from './topology-span.js';
+import { LiveSetupError, type TopologySpan, topologySpan } from './topology-span.js';
 import { TraceWriter } from './trace-writer.js';
 import { DEFAULT_POOL_OPTIONS } from './upstream.js';
 import { UpstreamDirectory } from './upstream-directory.js';
@@ -94,39 +96,52 @@ export interface LiveRunResult {
 /** A live run that cannot start (bad options for this scenario, a port in use…). */
 export class LiveOptionsError extends LiveSetupError {}
 
+/** What a started run holds: everything `run` drives and then closes. */
+interface LiveRunParts {
+  readonly options: LiveRunOptions;
+  readonly seed: string;
+  readonly clock: LiveClock;
+  readonly journal: JournalSequencer;
+  readonly trace: TraceWriter;
+  readonly plan: RequestPlan;
+  readonly schedule: LoadSchedule;
+  readonly scheduleText: string;
+  readonly world: LiveWorld;
+}
+
+/** The servers and the routing of a run: backends, balancer, proxies, health checks, timeline. */
+interface LiveWorld {
+  readonly fleet: BackendFleet;
+  readonly balancer: Balancer;
+  readonly directory: UpstreamDirectory;
+  readonly ctx: ProxyContext;
+  readonly proxies: ListenerProxy[];
+  readonly health: HealthChecker;
+  readonly timeline: LiveTimeline;
+  /** Layer-4 listeners of the scenario (not driven live). */
+  readonly layer4: readonly string[];
+}
+
+/** What a run's set-up has stood up so far (closed again when a later step fails). */
+interface StandingUp {
+  fleet?: BackendFleet;
+  directory?: UpstreamDirectory;
+  readonly proxies: ListenerProxy[];
+}
+
 export class LiveRun {
   private interrupted = false;
   private driver: LoadDriver | null = null;
   private backendCounts = new Map<string, number>();
   private healthChecksServed = 0;
 
-  private constructor(
-    private readonly options: LiveRunOptions,
-    private readonly seed: string,
-    private readonly clock: LiveClock,
-    private readonly journal: JournalSequencer,
-    private readonly trace: TraceWriter,
-    private readonly fleet: BackendFleet,
-    private readonly directory: UpstreamDirectory,
-    private readonly proxies: ListenerProxy[],
-    private readonly health: HealthChecker,
-    private readonly timeline: LiveTimeline,
-    private readonly stats: ProxyStats,
-    private readonly ctx: { nextId: number },
-    private readonly plan: RequestPlan,
-    private readonly schedule: LoadSchedule,
-    private readonly scheduleText: string,
-    private readonly layer4: readonly string[],
-    private readonly balancer: Balancer,
-  ) {}
+  private constructor(private readonly parts: LiveRunParts) {}
 
   /** Stand everything up (nothing is sent yet). Throws LiveSetupError / PortInUseError on bad input. */
   static async start(options: LiveRunOptions): Promise<LiveRun> {
     const scenario = options.scenario;
     const seed = options.seed ?? scenario.seed;
-    const traffic = scenario.traffic;
-    const mix = traffic?.mix ?? [];
-    if (mix.length === 0)
+    if ((scenario.traffic?.mix ?? []).length === 0)
       throw new LiveOptionsError([`${scenario.file}: the scenario has no traffic mix: nothing to send`]);
     const { schedule, plan, text } = planLoad(options, scenario, seed);
     const span = topologySpan(scenario);
@@ -135,125 +150,16 @@ export class LiveRun {
       options.traceFile ?? join(tmpdir(), `slbsim-live-trace-${process.pid}-${Date.now()}.ndjson`);
     const trace = new TraceWriter(tracePath);
     const journal = new JournalSequencer([...(options.sinks ?? []), trace]);
-    const sim = scenario.simulation;
-    journal.control({
-      type: 'RunStarted',
-      t: 0,
-      seed,
-      scenario: scenario.file,
-      name: scenario.name,
-      slbsimVersion: VERSION,
-      rng: RNG_ALGORITHM,
-      options: {
-        mode: 'live',
-        cluster: `${sim.cluster.nodes}x${sim.cluster.workers}`,
-        clusterByListener: Object.fromEntries(
-          Object.entries(sim.clusterByListener).map(([k, v]) => [k, `${v.nodes}x${v.workers}`]),
-        ),
-        ruleMatching: sim.ruleMatching,
-        ...(sim.urlMatching !== 'normalized' ? { urlMatching: sim.urlMatching } : {}),
-        l4Order: sim.l4Order,
-        requests: plan.size,
-        schedule: text,
-        connections: options.connections ?? 10,
-        timeScale: clock.scale,
-        latencyModelled: true,
-      },
-      ...(scenario.expect.length > 0 ? { expect: scenario.expect } : {}),
-    });
-
-    let fleet: BackendFleet | undefined;
-    const proxies: ListenerProxy[] = [];
-    let directory: UpstreamDirectory | undefined;
+    journal.control(runStarted(options, seed, { requests: plan.size, schedule: text, scale: clock.scale }));
+    const up: StandingUp = { proxies: [] };
     try {
-      fleet = await BackendFleet.start(span.backends, {
-        service: traffic?.service,
-        seed,
-        lifetimeMs: lifetimeOf(schedule, plan, clock.scale),
-        timeScale: clock.scale,
-      });
-      const liveFleet = fleet;
-      const balancer = new Balancer(span.initial, {
-        seed,
-        ruleMatching: sim.ruleMatching,
-        urlMatching: sim.urlMatching,
-        l4Order: sim.l4Order,
-        cluster: sim.cluster,
-        clusterByListener: sim.clusterByListener,
-        observer: journalObserver(
-          (entry) => journal.control(entry),
-          () => clock.now(),
-        ),
-      });
-      for (const { event, response } of span.initialApplied)
-        journal.control({
-          type: 'TopologyApplied',
-          t: 0,
-          action: event.action,
-          params: event.params,
-          response,
-        });
-      const resolvePort = (ServerId: string, Port: number) => {
-        const i = liveFleet.indexOf(`${ServerId}:${Port}`);
-        return i < 0 ? undefined : liveFleet.backends[i].port;
-      };
-      directory = new UpstreamDirectory(balancer, resolvePort, {
-        ...DEFAULT_POOL_OPTIONS,
-        maxSockets: options.maxSockets ?? DEFAULT_POOL_OPTIONS.maxSockets,
-        // CLB's 5 s connect and 60 s response timeouts, in scenario time.
-        connectTimeoutMs: clock.secondsToMs(5),
-        readTimeoutMs: clock.secondsToMs(60),
-      });
-      const dir = directory;
-      fleet.watch((i, port) => dir.moved(liveFleet.backends[i].ServerId, liveFleet.backends[i].Port, port));
-      const templates = new LiveTemplates(balancer, journal, clock);
-      templates.defineMix(mix);
-      const stats = new ProxyStats();
-      const ctx = { balancer, directory, clock, journal, templates, stats, nextId: 0 };
-      const mixListeners = mix.map((m) => m.listener).filter((k) => !/:(tcp|udp):/.test(k));
-      const keys = [...new Set([...span.httpListeners, ...mixListeners])];
-      for (const key of keys) {
-        const proxy = new ListenerProxy(ctx, key);
-        proxies.push(proxy);
-        const port =
-          options.listenPortOffset === undefined ? 0 : listenerPortOf(key) + options.listenPortOffset;
-        if (port < 0 || port > 65535)
-          throw new LiveOptionsError([
-            `--listen-port-offset ${options.listenPortOffset}: ${key} would listen on ${port}`,
-          ]);
-        await proxy.start(port);
-      }
-      const health = new HealthChecker(balancer, resolvePort, clock, journal, (id) => dir.isUnreachable(id));
-      health.sync(span.initial);
-      for (const i of span.initial.Instances)
-        if (i.Status === 'Stopped') {
-          dir.setInstanceStopped(i.InstanceId, true);
-          for (const b of fleet.backends) if (b.ServerId === i.InstanceId) await fleet.kill(b.index);
-        }
-      const timeline = new LiveTimeline(scenario, span.initial, balancer, fleet, health, journal, clock, dir);
-      return new LiveRun(
-        options,
-        seed,
-        clock,
-        journal,
-        trace,
-        fleet,
-        directory,
-        proxies,
-        health,
-        timeline,
-        stats,
-        ctx,
-        plan,
-        schedule,
-        text,
-        span.l4Listeners,
-        balancer,
-      );
+      const lifetimeMs = lifetimeOf(schedule, plan, clock.scale);
+      const world = await standUp({ options, seed, clock, journal, span, lifetimeMs }, up);
+      return new LiveRun({ options, seed, clock, journal, trace, plan, schedule, scheduleText: text, world });
     } catch (err) {
-      for (const p of proxies) await p.stop();
-      directory?.close();
-      await fleet?.close();
+      for (const p of up.proxies) await p.stop();
+      up.directory?.close();
+      await up.fleet?.close();
       trace.close();
       throw err;
     }
@@ -261,24 +167,24 @@ export class LiveRun {
 
   /** Proxy URL per listener key. */
   get urls(): Map<string, string> {
-    return new Map(this.proxies.map((p) => [p.listenerKey, `http://127.0.0.1:${p.port}`]));
+    return new Map(this.parts.world.proxies.map((p) => [p.listenerKey, `http://127.0.0.1:${p.port}`]));
   }
 
   /** Drive the load to its end (or until `interrupt`), then stop everything and report. */
   async run(): Promise<LiveRunResult> {
-    const o = this.options;
+    const { options: o, clock, world, plan, schedule } = this.parts;
     const urls = this.urls;
-    this.clock.start();
-    this.health.start();
-    this.timeline.start();
+    clock.start();
+    world.health.start();
+    world.timeline.start();
     const connections = o.connections ?? 10;
     this.driver = new LoadDriver({
-      plan: this.plan,
+      plan,
       targets: urls,
-      schedule: this.schedule,
+      schedule,
       connections,
-      clients: o.scenario.traffic?.clients ?? DEFAULT_CLIENTS,
-      clock: this.clock,
+      clients: o.scenario.traffic?.clients ?? SINGLE_CLIENT,
+      clock,
       timeoutS: o.timeoutS,
     });
     let load: LoadResult | undefined;
@@ -287,54 +193,9 @@ export class LiveRun {
       load = await this.driver.run();
     } finally {
       // Whatever happened, every server and socket is closed before returning (or rethrowing).
-      await this.drain(o.drainMs ?? 5000);
-      await this.timeline.stop();
-      this.health.stop();
-      const partial = this.interrupted || load === undefined || load.interrupted;
-      this.journal.control({ type: 'RunFinished', t: this.clock.now(), requests: this.ctx.nextId, partial });
-      this.journal.end();
-      for (const p of this.proxies) await p.stop();
-      this.directory.close();
-      this.backendCounts = new Map(this.fleet.backends.map((b) => [b.key, this.fleet.served[b.index]]));
-      this.healthChecksServed = this.fleet.healthChecks.reduce((a, b) => a + b, 0);
-      await this.fleet.close();
+      await this.closeAll(this.interrupted || load === undefined || load.interrupted);
     }
-    const partial = this.interrupted || load.interrupted;
-    const backendCounts = this.backendCounts;
-    const healthChecksServed = this.healthChecksServed;
-    return {
-      seed: this.seed,
-      partial,
-      schedule: this.scheduleText,
-      connections,
-      timeScale: this.clock.scale,
-      load,
-      backendCounts,
-      healthChecksServed,
-      proxy: { ...this.stats },
-      failedAttempts: new Map(
-        this.stats.failedAttempts.flatMap((n, i) =>
-          n > 0 ? [[this.balancer.backends[i].key, n] as const] : [],
-        ),
-      ),
-      health: {
-        probes: this.health.probeCount,
-        checks: this.health.checks,
-        failed: this.health.failedChecks,
-        transitions: this.health.transitions,
-      },
-      timeline: this.timeline.results,
-      timelineNotReached: this.timeline.remaining,
-      journal: {
-        routed: this.journal.routedRows,
-        completed: this.journal.completedRows,
-        dropped: this.journal.dropped,
-      },
-      listeners: urls,
-      layer4: this.layer4,
-      tracePath: this.trace.file,
-      traceRows: this.trace.rows,
-    };
+    return this.result(load, connections, urls);
   }
 
   /** Ctrl-C: stop sending; `run()` then finishes with a partial result. Safe to call any time. */
@@ -345,19 +206,209 @@ export class LiveRun {
 
   /** Close everything without running (when `run` is never called). */
   async abort(): Promise<void> {
-    await this.timeline.stop();
-    this.health.stop();
-    this.journal.end();
-    for (const p of this.proxies) await p.stop();
-    this.directory.close();
-    await this.fleet.close();
+    const { journal, world } = this.parts;
+    await world.timeline.stop();
+    world.health.stop();
+    journal.end();
+    for (const p of world.proxies) await p.stop();
+    world.directory.close();
+    await world.fleet.close();
+  }
+
+  /** Wait for open requests, end the journal, close every server; the backends' counts are kept. */
+  private async closeAll(partial: boolean): Promise<void> {
+    const { options, clock, journal, world } = this.parts;
+    await this.drain(options.drainMs ?? 5000);
+    await world.timeline.stop();
+    world.health.stop();
+    journal.control({ type: 'RunFinished', t: clock.now(), requests: world.ctx.nextId, partial });
+    journal.end();
+    for (const p of world.proxies) await p.stop();
+    world.directory.close();
+    const fleet = world.fleet;
+    this.backendCounts = new Map(fleet.backends.map((b) => [b.key, fleet.served[b.index]]));
+    this.healthChecksServed = fleet.healthChecks.reduce((a, b) => a + b, 0);
+    await fleet.close();
+  }
+
+  private result(load: LoadResult, connections: number, urls: Map<string, string>): LiveRunResult {
+    const { seed, scheduleText, clock, journal, trace, world } = this.parts;
+    const { stats, balancer } = { stats: world.ctx.stats, balancer: world.balancer };
+    const health = world.health;
+    return {
+      seed,
+      partial: this.interrupted || load.interrupted,
+      schedule: scheduleText,
+      connections,
+      timeScale: clock.scale,
+      load,
+      backendCounts: this.backendCounts,
+      healthChecksServed: this.healthChecksServed,
+      proxy: { ...stats },
+      failedAttempts: new Map(
+        stats.failedAttempts.flatMap((n, i) => (n > 0 ? [[balancer.backends[i].key, n] as const] : [])),
+      ),
+      health: {
+        probes: health.probeCount,
+        checks: health.checks,
+        failed: health.failedChecks,
+        transitions: health.transitions,
+      },
+      timeline: world.timeline.results,
+      timelineNotReached: world.timeline.remaining,
+      journal: { routed: journal.routedRows, completed: journal.completedRows, dropped: journal.dropped },
+      listeners: urls,
+      layer4: world.layer4,
+      tracePath: trace.file,
+      traceRows: trace.rows,
+    };
   }
 
   /** Wait until no request is open at the proxies (or the grace period ends). */
   private async drain(ms: number): Promise<void> {
+    const stats = this.parts.world.ctx.stats;
     const deadline = performance.now() + ms;
-    while (this.stats.open > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (stats.open > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The live journal's first row. */
+function runStarted(
+  options: LiveRunOptions,
+  seed: string,
+  load: { readonly requests: number; readonly schedule: string; readonly scale: number },
+): ControlEntry {
+  const scenario = options.scenario;
+  const sim = scenario.simulation;
+  return {
+    type: 'RunStarted',
+    t: 0,
+    seed,
+    scenario: scenario.file,
+    name: scenario.name,
+    slbsimVersion: VERSION,
+    rng: RNG_ALGORITHM,
+    options: {
+      mode: 'live',
+      cluster: `${sim.cluster.nodes}x${sim.cluster.workers}`,
+      clusterByListener: Object.fromEntries(
+        Object.entries(sim.clusterByListener).map(([k, v]) => [k, `${v.nodes}x${v.workers}`]),
+      ),
+      ruleMatching: sim.ruleMatching,
+      ...(sim.urlMatching !== 'normalized' ? { urlMatching: sim.urlMatching } : {}),
+      l4Order: sim.l4Order,
+      requests: load.requests,
+      schedule: load.schedule,
+      connections: options.connections ?? 10,
+      timeScale: load.scale,
+      latencyModelled: true,
+    },
+    ...(scenario.expect.length > 0 ? { expect: scenario.expect } : {}),
+  };
+}
+
+interface StandUpInput {
+  readonly options: LiveRunOptions;
+  readonly seed: string;
+  readonly clock: LiveClock;
+  readonly journal: JournalSequencer;
+  readonly span: TopologySpan;
+  readonly lifetimeMs: number;
+}
+
+/** Start the backends, the balancer and its proxies, the health checks and the timeline (recorded in `up`). */
+async function standUp(input: StandUpInput, up: StandingUp): Promise<LiveWorld> {
+  const { options, seed, clock, journal, span } = input;
+  const scenario = options.scenario;
+  const fleet = await BackendFleet.start(span.backends, {
+    service: scenario.traffic?.service,
+    seed,
+    lifetimeMs: input.lifetimeMs,
+    timeScale: clock.scale,
+  });
+  up.fleet = fleet;
+  const balancer = liveBalancer(input);
+  const resolvePort = (ServerId: string, Port: number) => {
+    const i = fleet.indexOf(`${ServerId}:${Port}`);
+    return i < 0 ? undefined : fleet.backends[i].port;
+  };
+  const directory = new UpstreamDirectory(balancer, resolvePort, {
+    ...DEFAULT_POOL_OPTIONS,
+    maxSockets: options.maxSockets ?? DEFAULT_POOL_OPTIONS.maxSockets,
+    // CLB's 5 s connect and 60 s response timeouts, in scenario time.
+    connectTimeoutMs: clock.secondsToMs(5),
+    readTimeoutMs: clock.secondsToMs(60),
+  });
+  up.directory = directory;
+  fleet.watch((i, port) => directory.moved(fleet.backends[i].ServerId, fleet.backends[i].Port, port));
+  const mix = scenario.traffic?.mix ?? [];
+  const templates = new LiveTemplates(balancer, journal, clock);
+  templates.defineMix(mix);
+  const ctx: ProxyContext = {
+    balancer,
+    directory,
+    clock,
+    journal,
+    templates,
+    stats: new ProxyStats(),
+    nextId: 0,
+  };
+  const mixListeners = mix.map((m) => m.listener).filter((k) => !/:(tcp|udp):/.test(k));
+  for (const key of new Set([...span.httpListeners, ...mixListeners]))
+    await startProxy(new ListenerProxy(ctx, key), options.listenPortOffset, up.proxies);
+  const health = new HealthChecker(balancer, resolvePort, clock, journal, (id) =>
+    directory.isUnreachable(id),
+  );
+  health.sync(span.initial);
+  for (const i of span.initial.Instances)
+    if (i.Status === 'Stopped') {
+      directory.setInstanceStopped(i.InstanceId, true);
+      for (const b of fleet.backends) if (b.ServerId === i.InstanceId) await fleet.kill(b.index);
+    }
+  const timeline = new LiveTimeline(scenario, span.initial, {
+    balancer,
+    fleet,
+    health,
+    journal,
+    clock,
+    directory,
+  });
+  return { fleet, balancer, directory, ctx, proxies: up.proxies, health, timeline, layer4: span.l4Listeners };
+}
+
+/** The simulation's balancer on the initial topology, journalling its definitions and epochs. */
+function liveBalancer(input: StandUpInput): Balancer {
+  const { seed, clock, journal, span } = input;
+  const sim = input.options.scenario.simulation;
+  const balancer = new Balancer(span.initial, {
+    seed,
+    ruleMatching: sim.ruleMatching,
+    urlMatching: sim.urlMatching,
+    l4Order: sim.l4Order,
+    cluster: sim.cluster,
+    clusterByListener: sim.clusterByListener,
+    observer: journalObserver(
+      (entry) => journal.control(entry),
+      () => clock.now(),
+    ),
+  });
+  for (const { event, response } of span.initialApplied)
+    journal.control({ type: 'TopologyApplied', t: 0, action: event.action, params: event.params, response });
+  return balancer;
+}
+
+/** Listen on the listener's port + offset (ephemeral without an offset); the proxy joins `proxies` first. */
+async function startProxy(
+  proxy: ListenerProxy,
+  offset: number | undefined,
+  proxies: ListenerProxy[],
+): Promise<void> {
+  proxies.push(proxy);
+  const key = proxy.listenerKey;
+  const port = offset === undefined ? 0 : listenerPortOf(key) + offset;
+  if (port < 0 || port > 65535)
+    throw new LiveOptionsError([`--listen-port-offset ${offset}: ${key} would listen on ${port}`]);
+  await proxy.start(port);
 }
 
 /** The load schedule and the planned requests for the options given. */
@@ -367,7 +418,7 @@ function planLoad(
   seed: string,
 ): { schedule: LoadSchedule; plan: RequestPlan; text: string } {
   const traffic = scenario.traffic!;
-  const clients = traffic.clients ?? DEFAULT_CLIENTS;
+  const clients = traffic.clients ?? SINGLE_CLIENT;
   if (o.amount !== undefined && o.durationS !== undefined)
     throw new LiveOptionsError(['give either --amount or --duration, not both']);
   const rateText = o.rate === undefined ? '' : ` at ${o.rate} requests/s`;

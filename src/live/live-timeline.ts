@@ -34,6 +34,16 @@ export interface TimelineEntryResult {
 
 type Entry = { readonly at: number; readonly event?: ScheduledEvent; readonly fault?: FaultEvent };
 
+/** What the timeline acts on. */
+export interface TimelineTargets {
+  readonly balancer: Balancer;
+  readonly fleet: BackendFleet;
+  readonly health: HealthChecker;
+  readonly journal: JournalSequencer | null;
+  readonly clock: LiveClock;
+  readonly directory: UpstreamDirectory;
+}
+
 export class LiveTimeline {
   private state: TopologyState;
   private readonly entries: Entry[];
@@ -43,16 +53,20 @@ export class LiveTimeline {
   private chain: Promise<void> = Promise.resolve();
   readonly results: TimelineEntryResult[] = [];
 
-  constructor(
-    scenario: Scenario,
-    initial: TopologyState,
-    private readonly balancer: Balancer,
-    private readonly fleet: BackendFleet,
-    private readonly health: HealthChecker,
-    private readonly journal: JournalSequencer | null,
-    private readonly clock: LiveClock,
-    private readonly directory: UpstreamDirectory,
-  ) {
+  private readonly balancer: Balancer;
+  private readonly fleet: BackendFleet;
+  private readonly health: HealthChecker;
+  private readonly journal: JournalSequencer | null;
+  private readonly clock: LiveClock;
+  private readonly directory: UpstreamDirectory;
+
+  constructor(scenario: Scenario, initial: TopologyState, targets: TimelineTargets) {
+    this.balancer = targets.balancer;
+    this.fleet = targets.fleet;
+    this.health = targets.health;
+    this.journal = targets.journal;
+    this.clock = targets.clock;
+    this.directory = targets.directory;
     this.state = initial;
     const events: Entry[] = scenario.events.filter((e) => e.at > 0).map((event) => ({ at: event.at, event }));
     const faults: Entry[] = scenario.faults.map((fault) => ({ at: fault.at, fault }));

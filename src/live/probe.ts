@@ -16,11 +16,12 @@ import {
 } from '../report/distribution-compare.js';
 import type { Report } from '../report/report-model.js';
 import type { Scenario } from '../scenario/scenario-model.js';
+import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
 import { numberToIp } from '../util/ip.js';
 import { LiveClock } from './clock.js';
 import { simulateTrace } from './cross-check.js';
 import { LoadDriver, type LoadResult } from './load-driver.js';
-import { DEFAULT_CLIENTS, RequestPlan } from './request-plan.js';
+import { RequestPlan } from './request-plan.js';
 
 export interface ProbeOptions {
   readonly scenario: Scenario;
@@ -75,7 +76,7 @@ export async function probe(o: ProbeOptions): Promise<ProbeResult> {
   const seed = o.seed ?? scenario.seed;
   const listener = probeListener(scenario, o.listener);
   const mix = (scenario.traffic?.mix ?? []).filter((m) => m.listener === listener);
-  const clients = scenario.traffic?.clients ?? DEFAULT_CLIENTS;
+  const clients = scenario.traffic?.clients ?? SINGLE_CLIENT;
   const plan = RequestPlan.ofCount(mix, clients, seed, o.amount);
   const driver = new LoadDriver({
     plan,

@@ -7,13 +7,15 @@
  * - the client is the modelled one when the request carries `X-Slbsim-Client: ip:port` (the load
  *   driver sends it, so source-IP hashing and the cluster model see the scenario's clients), else
  *   the real socket peer;
- * - Host and path go to `resolve`, the scope's sticky cookie (if any) to `pick`;
+ * - Host and path go to the resolver, the scope's sticky cookie (if any) to the picker;
  * - nothing eligible → 503 with no upstream; the listener stopped → the connection is dropped;
- * - a connect failure (refused, reset before the response, connect timeout) → the next backend
- *   (`proxy_next_upstream error timeout`), until every eligible member was tried → 502; a read
- *   timeout → 504;
- * - the sticky cookie the balancer issues is added as `Set-Cookie`;
+ * - a failed attempt goes to the routing layer's `Forwarder`, the policy the simulation applies
+ *   too: a connect failure (refused, reset before the response, connect timeout) → the next
+ *   backend (`proxy_next_upstream error timeout`), until every eligible member was tried → 502; a
+ *   read timeout → 504;
+ * - the sticky cookie the pick issues is added as `Set-Cookie` (the forwarder writes the line);
  * - every attempt's connection is released to the scheduler (wlc) when it ends.
+ * Journal rows are written in one place (`record`, `recordAttemptFailed`, `recordCompleted`).
  * Request bodies are read completely before forwarding (nginx's `proxy_request_buffering on`), so
  * a retry can resend them.
  *
@@ -28,13 +30,23 @@ import {
   FLAG_RETRIED,
   FLAG_STICKY,
 } from '../journal/journal-rows.js';
-import { type Balancer, RouteResult } from '../routing/balancer.js';
+import type { Balancer } from '../routing/balancer.js';
+import {
+  type AttemptFailure,
+  FAILURE_BROKEN,
+  FAILURE_CONNECT,
+  FAILURE_CONNECT_TIMEOUT,
+  FAILURE_READ_TIMEOUT,
+  Forwarder,
+  TriedSet,
+} from '../routing/forwarder.js';
 import {
   OUTCOME_BACKEND_ERROR,
   OUTCOME_BAD_REQUEST,
   OUTCOME_NO_BACKEND,
   OUTCOME_OK,
 } from '../routing/outcomes.js';
+import { RouteResult } from '../routing/route-result.js';
 import type { LiveClock } from './clock.js';
 import type { JournalSequencer } from './journal-sequencer.js';
 import { GROUP_HEADER, LOOPBACK } from './live-backends.js';
@@ -109,6 +121,8 @@ const HEADERS_400 = [...pageHeaders(PAGE_400), 'Connection', 'close'];
 
 export class ListenerProxy {
   readonly listener: number;
+  /** The retry policy and sticky cookies (the simulation's own). */
+  readonly forwarder: Forwarder;
   private server: http.Server | null = null;
   private readonly free: Exchange[] = [];
   port = 0;
@@ -118,6 +132,7 @@ export class ListenerProxy {
     readonly listenerKey: string,
   ) {
     this.listener = ctx.balancer.listenerOf(listenerKey);
+    this.forwarder = new Forwarder(ctx.balancer);
   }
 
   get listening(): boolean {
@@ -193,8 +208,7 @@ function onClientError(_err: Error, socket: Socket): void {
 /** One request through the proxy: routing, attempts, the response, the journal row. */
 class Exchange implements UpstreamSink {
   readonly out = new RouteResult();
-  private tried = new Int32Array(16);
-  private stamp = 0;
+  private readonly tried = new TriedSet();
   req: http.IncomingMessage | null = null;
   res: http.ServerResponse | null = null;
   private t = 0;
@@ -281,7 +295,6 @@ class Exchange implements UpstreamSink {
     const ctx = this.proxy.ctx;
     const req = this.req!;
     const out = this.out;
-    const b = ctx.balancer;
     const listener = this.proxy.listener;
     const host = req.headers.host ?? '';
     const url = req.url ?? '/';
@@ -293,57 +306,64 @@ class Exchange implements UpstreamSink {
       req.method ?? 'GET',
     );
     this.id = ctx.nextId++;
-    b.resolve(listener, host, url, out);
+    ctx.balancer.resolver.resolve(listener, host, url, out);
     if (out.outcome === OUTCOME_BAD_REQUEST) {
       this.badRequest();
       return;
     }
     if (out.outcome !== OUTCOME_OK) {
-      // Listener stopped or gone: the connection is refused.
-      ctx.stats.refused++;
-      this.record(out.outcome, -1, -1);
-      req.socket.destroy();
-      this.done();
+      this.refuse();
       return;
     }
-    const spec = b.scopes[out.scope].spec;
-    let cookie: string | undefined;
-    if ((spec.sticky === 'insert' || spec.sticky === 'server') && req.headers.cookie !== undefined) {
-      cookie = cookieValue(req.headers.cookie, spec.cookieName);
-    }
-    b.pick(out, this.clientIp, this.clientPort, cookie, this.t);
+    const cookie = this.proxy.forwarder.cookieInHeader(out, req.headers.cookie);
+    ctx.balancer.picker.pick(out, this.clientIp, this.clientPort, cookie, this.t);
     if (out.outcome !== OUTCOME_OK) {
-      ctx.stats.noBackend++;
-      this.record(OUTCOME_NO_BACKEND, out.scope, -1);
-      const res = this.res!;
-      if (!res.destroyed) {
-        res.writeHead(503, HEADERS_503);
-        res.end(PAGE_503);
-      }
-      this.done();
+      this.noBackend();
       return;
     }
     this.seq = ctx.journal?.reserve() ?? -1;
-    this.stamp++;
-    if (this.stamp === 0x7fffffff) {
-      this.stamp = 1;
-      this.tried.fill(0);
-    }
+    this.tried.clear();
     if (out.sticky) this.flags |= FLAG_STICKY;
-    this.head = this.buildHead(req, spec.groupId ?? 'default');
+    this.head = this.buildHead(req, ctx.balancer.table.scopes[out.scope].spec.groupId ?? 'default');
     this.send();
+  }
+
+  /** Listener stopped or gone: the connection is refused. */
+  private refuse(): void {
+    this.proxy.ctx.stats.refused++;
+    this.record(this.out.outcome, -1, -1);
+    this.req!.socket.destroy();
+    this.done();
+  }
+
+  /** Tengine's 400 for a URI or Host it rejects before routing (issue 10). */
+  private badRequest(): void {
+    this.proxy.ctx.stats.badRequest++;
+    this.record(OUTCOME_BAD_REQUEST, -1, -1);
+    const res = this.res!;
+    if (!res.destroyed) {
+      res.writeHead(400, HEADERS_400);
+      res.end(PAGE_400);
+    }
+    this.done();
+  }
+
+  /** Nothing eligible: 503 with no upstream. */
+  private noBackend(): void {
+    this.proxy.ctx.stats.noBackend++;
+    this.record(OUTCOME_NO_BACKEND, this.out.scope, -1);
+    const res = this.res!;
+    if (!res.destroyed) {
+      res.writeHead(503, HEADERS_503);
+      res.end(PAGE_503);
+    }
+    this.done();
   }
 
   private send(): void {
     const out = this.out;
     this.attempts++;
-    if (out.issueCookie !== null) {
-      const spec = this.proxy.ctx.balancer.scopes[out.scope].spec;
-      this.cookieHeader =
-        spec.sticky === 'insert' && spec.stickyTimeout > 0
-          ? `${spec.cookieName}=${out.issueCookie}; Max-Age=${spec.stickyTimeout}; Path=/`
-          : `${spec.cookieName}=${out.issueCookie}; Path=/`;
-    } else this.cookieHeader = null;
+    this.cookieHeader = this.proxy.forwarder.setCookie(out);
     this.proxy.ctx.directory.pool(out.backend).request(this, this.head, this.body, this.noBody);
   }
 
@@ -367,51 +387,26 @@ class Exchange implements UpstreamSink {
     if (!res.destroyed) res.end(chunk);
     const ctx = this.proxy.ctx;
     const out = this.out;
-    ctx.balancer.release(out.scope, out.node, out.worker, out.member, out.backend);
+    ctx.balancer.picker.release(out);
     ctx.stats.ok++;
     this.flags |= FLAG_AWAITS_COMPLETION;
     this.record(OUTCOME_OK, out.scope, out.backend);
-    if (ctx.journal) {
-      const latencyUs = Math.round((performance.now() - this.wallStart) * 1000 * ctx.clock.scale);
-      const row = ctx.journal.row;
-      row.t = ctx.clock.now();
-      row.id = this.id;
-      row.scope = out.scope;
-      row.backend = out.backend;
-      row.latency = latencyUs;
-      ctx.journal.completed(row);
-    }
+    this.recordCompleted();
     this.done();
   }
 
   onUpstreamError(code: string, beforeResponse: boolean): void {
     const ctx = this.proxy.ctx;
     const out = this.out;
-    const b = ctx.balancer;
-    b.release(out.scope, out.node, out.worker, out.member, out.backend);
     ctx.stats.failedAttempts[out.backend] = (ctx.stats.failedAttempts[out.backend] ?? 0) + 1;
-    if (beforeResponse && code !== 'ETIMEDOUT' && code !== 'ECONNABORTED') {
-      const members = b.scopes[out.scope].backends.length;
-      if (this.tried.length < members) this.tried = new Int32Array(members * 2);
-      this.tried[out.member] = this.stamp;
-      const failedBackend = out.backend;
-      if (b.retry(out, this.tried, this.stamp)) {
-        ctx.stats.retries++;
-        // The failed attempt takes the request's place in the journal; the routed row follows it.
-        if (ctx.journal !== null && this.seq >= 0) {
-          const row = ctx.journal.row;
-          row.t = ctx.clock.now();
-          row.id = this.id;
-          row.scope = out.scope;
-          row.backend = failedBackend;
-          row.node = out.node;
-          row.worker = out.worker;
-          this.seq = ctx.journal.attemptFailed(this.seq, row);
-        }
-        this.flags |= FLAG_RETRIED;
-        this.send();
-        return;
-      }
+    const failedBackend = out.backend;
+    if (this.proxy.forwarder.failed(out, failureOf(code, beforeResponse), this.tried)) {
+      ctx.stats.retries++;
+      // The failed attempt takes the request's place in the journal; the routed row follows it.
+      this.recordAttemptFailed(failedBackend);
+      this.flags |= FLAG_RETRIED;
+      this.send();
+      return;
     }
     ctx.stats.backendErrors++;
     const res = this.res!;
@@ -422,6 +417,7 @@ class Exchange implements UpstreamSink {
     } else if (!res.destroyed) {
       res.destroy();
     }
+    // The last failed attempt is the request's answer, attributed to its backend (as the simulation does).
     this.record(OUTCOME_BACKEND_ERROR, out.scope, out.backend);
     this.done();
   }
@@ -438,19 +434,9 @@ class Exchange implements UpstreamSink {
     this.done();
   }
 
-  /** Tengine's 400 for a URI or Host it rejects before routing (issue 10). */
-  private badRequest(): void {
-    this.proxy.ctx.stats.badRequest++;
-    this.record(OUTCOME_BAD_REQUEST, -1, -1);
-    const res = this.res!;
-    if (!res.destroyed) {
-      res.writeHead(400, HEADERS_400);
-      res.end(PAGE_400);
-    }
-    this.done();
-  }
+  // ---- the journal: every row of this request is written here -------------------------------
 
-  /** Write the journal row (into its reserved place when the request was forwarded). */
+  /** Write the routed row (into its reserved place when the request was forwarded). */
   private record(outcome: number, scope: number, backend: number): void {
     const journal = this.proxy.ctx.journal;
     if (journal === null) return;
@@ -471,6 +457,35 @@ class Exchange implements UpstreamSink {
     row.attempts = this.attempts;
     row.flags = this.flags;
     journal.routed(seq, row);
+  }
+
+  /** A failed attempt on `backend`: it takes the reserved place, the routed row moves after it. */
+  private recordAttemptFailed(backend: number): void {
+    const ctx = this.proxy.ctx;
+    const out = this.out;
+    if (ctx.journal === null || this.seq < 0) return;
+    const row = ctx.journal.row;
+    row.t = ctx.clock.now();
+    row.id = this.id;
+    row.scope = out.scope;
+    row.backend = backend;
+    row.node = out.node;
+    row.worker = out.worker;
+    this.seq = ctx.journal.attemptFailed(this.seq, row);
+  }
+
+  private recordCompleted(): void {
+    const ctx = this.proxy.ctx;
+    if (ctx.journal === null) return;
+    const out = this.out;
+    const latencyUs = Math.round((performance.now() - this.wallStart) * 1000 * ctx.clock.scale);
+    const row = ctx.journal.row;
+    row.t = ctx.clock.now();
+    row.id = this.id;
+    row.scope = out.scope;
+    row.backend = out.backend;
+    row.latency = latencyUs;
+    ctx.journal.completed(row);
   }
 
   private done(): void {
@@ -574,23 +589,12 @@ function isHopByHop(name: string): boolean {
   }
 }
 
-/** The value of cookie `name` in a Cookie header, or undefined. */
-export function cookieValue(header: string, name: string): string | undefined {
-  let from = 0;
-  for (;;) {
-    const i = header.indexOf(name, from);
-    if (i < 0) return undefined;
-    const eq = i + name.length;
-    if (header.charCodeAt(eq) === 61 /* = */) {
-      let j = i - 1;
-      while (j >= 0 && (header.charCodeAt(j) === 32 || header.charCodeAt(j) === 9)) j--;
-      if (j < 0 || header.charCodeAt(j) === 59 /* ; */) {
-        let end = header.indexOf(';', eq + 1);
-        if (end < 0) end = header.length;
-        while (end > eq + 1 && (header.charCodeAt(end - 1) === 32 || header.charCodeAt(end - 1) === 9)) end--;
-        return header.slice(eq + 1, end);
-      }
-    }
-    from = i + 1;
-  }
+/**
+ * What a failed attempt was, from the upstream's error code: a connect error or connect timeout
+ * before any response, a read timeout (`ETIMEDOUT`), or a broken response / closed pool.
+ */
+function failureOf(code: string, beforeResponse: boolean): AttemptFailure {
+  if (!beforeResponse || code === 'ECONNABORTED') return FAILURE_BROKEN;
+  if (code === 'ETIMEDOUT') return FAILURE_READ_TIMEOUT;
+  return code === 'ECONNECTTIMEOUT' ? FAILURE_CONNECT_TIMEOUT : FAILURE_CONNECT;
 }

@@ -16,14 +16,6 @@ import type { Micros } from '../util/duration.js';
 import { ipToNumber } from '../util/ip.js';
 import { stream } from '../util/rng.js';
 
-export const DEFAULT_CLIENTS: ClientModel = {
-  ips: 1,
-  portsPerIp: 1,
-  firstIp: '10.0.0.1',
-  firstPort: 40000,
-  keepCookies: false,
-};
-
 export class RequestPlan {
   readonly size: number;
   readonly template: Int32Array;

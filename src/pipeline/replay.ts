@@ -16,8 +16,8 @@ import type { JournalSink } from '../journal/journal-batch.js';
 import { JournalFileWriter } from '../journal/journal-file.js';
 import { openRecordWriter } from '../record/open.js';
 import type { Report } from '../report/report-model.js';
-import type { ReportState } from '../report/report-state.js';
 import { createReportProjections, type ReportProjections } from '../report/report-projection.js';
+import type { ReportState } from '../report/report-state.js';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { OutputWriteError } from '../util/output-file.js';
 

@@ -19,6 +19,7 @@ import {
   type OutcomeName,
   type RouteSource,
 } from './outcomes.js';
+import type { ScopeSpec } from './route-compiler.js';
 import { matchKindOf, type RuleMatcher, type UrlMatching } from './rule-matcher.js';
 import { explainUri, showBytes } from './uri-normalize.js';
 
@@ -107,54 +108,10 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
   };
   const out = new RouteResult();
   balancer.resolve(listenerIndex, req.host, req.path, out);
-  if (out.outcome === OUTCOME_NO_LISTENER || out.outcome === OUTCOME_LISTENER_STOPPED) {
-    const absent = out.outcome === OUTCOME_NO_LISTENER;
-    steps.push(
-      absent
-        ? `no listener ${req.listener}: the connection is refused`
-        : `listener ${req.listener} is stopped: the connection is refused`,
-    );
-    return {
-      ...base,
-      listenerStatus: absent ? 'absent' : 'stopped',
-      rule: null,
-      rulesConsidered: [],
-      source: null,
-      VServerGroupId: null,
-      MasterSlaveServerGroupId: null,
-      groupName: null,
-      scheduler: null,
-      sticky: null,
-      backends: [],
-      backend: null,
-      pick: null,
-      status: OUTCOME_NAMES[out.outcome],
-      httpStatus: null,
-      steps,
-    };
-  }
+  if (out.outcome === OUTCOME_NO_LISTENER || out.outcome === OUTCOME_LISTENER_STOPPED)
+    return { ...base, ...refused(req.listener, out.outcome, steps) };
   steps.push(`listener ${req.listener} (${l.spec.protocol}, layer ${l.spec.layer}) is running`);
-  if (seen && out.outcome === OUTCOME_BAD_REQUEST) {
-    steps.push(`${seen.error}: Tengine answers 400 before any routing (URL matching normalized)`);
-    return {
-      ...base,
-      listenerStatus: 'running',
-      rule: null,
-      rulesConsidered: [],
-      source: null,
-      VServerGroupId: null,
-      MasterSlaveServerGroupId: null,
-      groupName: null,
-      scheduler: null,
-      sticky: null,
-      backends: [],
-      backend: null,
-      pick: null,
-      status: OUTCOME_NAMES[out.outcome],
-      httpStatus: 400,
-      steps,
-    };
-  }
+  if (seen && out.outcome === OUTCOME_BAD_REQUEST) return { ...base, ...badRequest(seen, steps) };
   if (seen && seen.steps.length > 0)
     steps.push(
       `normalised as Tengine does (${seen.steps.length} step${seen.steps.length === 1 ? '' : 's'}), the rules see host ${seen.host || '(none)'} and path ${seen.path}`,
@@ -165,63 +122,17 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
     matcher !== null ? explainRules(balancer, listenerIndex, host ?? '', req.path, steps) : [];
   const scope = balancer.scopes[out.scope];
   const spec = scope.spec;
-  const winner = rulesConsidered.find((r) => r.result === 'matched');
-  if (spec.source === 'listener-vserver-group')
-    steps.push(
-      l.spec.layer === 7
-        ? `no rule matched: the listener's VServer group ${spec.groupId} serves it`
-        : `the listener's VServer group ${spec.groupId} serves it`,
-    );
-  else if (spec.source === 'default-pool')
-    steps.push(
-      l.spec.layer === 7
-        ? `no rule matched and the listener's VServer group is off: the default server group serves it on port ${spec.members[0]?.Port ?? '(no BackendServerPort)'}`
-        : `no primary/secondary or VServer group: the default server group serves it`,
-    );
-  else if (spec.source === 'master-slave')
-    steps.push(`the listener's primary/secondary group ${spec.groupId} serves it`);
-  else steps.push(`rule ${winner?.RuleName} sends it to VServer group ${spec.groupId}`);
-
-  const backends: BackendVerdict[] = spec.members.map((m, i) => {
-    const b = scope.backends[i];
-    const alive = liveness.isAlive(b);
-    const healthy = scope.healthy[i] === 1;
-    const eligible = scope.eligible[i] === 1;
-    let reason: string;
-    if (m.Weight === 0) reason = 'weight 0: no new requests';
-    else if (!eligible) reason = 'unhealthy: its health check failed';
-    else if (!alive && spec.health.on) reason = 'eligible, but dead and not yet detected by the health check';
-    else if (!alive) reason = 'eligible (health check off), but dead: requests to it fail';
-    else reason = spec.source === 'master-slave' ? (i === 0 ? 'primary' : 'secondary') : 'eligible';
-    return { ServerId: m.ServerId, Port: m.Port, Weight: m.Weight, healthy, alive, eligible, reason };
-  });
-
-  const cookie =
-    spec.sticky === 'insert' || spec.sticky === 'server' ? req.cookies[spec.cookieName] : undefined;
+  steps.push(
+    sourceStep(
+      spec,
+      l.spec.layer,
+      rulesConsidered.find((r) => r.result === 'matched'),
+    ),
+  );
+  const backends = backendVerdicts(balancer, out.scope, liveness);
+  const cookie = scope.cookieName === null ? undefined : req.cookies[scope.cookieName];
   balancer.pick(out, req.clientIp, req.clientPort, cookie, req.now);
-  let how: string | null = null;
-  if (out.outcome === OUTCOME_OK) {
-    if (spec.source === 'master-slave') how = out.member === 0 ? 'primary' : 'secondary (primary unhealthy)';
-    else if (out.sticky)
-      how = spec.sticky === 'source-ip' ? 'source-IP persistence' : `cookie ${spec.cookieName}`;
-    else how = `${spec.scheduler} scheduler`;
-    steps.push(
-      `picked ${backends[out.member].ServerId}:${backends[out.member].Port} by ${how}` +
-        (out.issueCookie ? `; the response sets ${spec.cookieName}=${out.issueCookie}` : ''),
-    );
-    if (!liveness.isAlive(out.backend))
-      steps.push(
-        l.spec.layer === 7
-          ? 'that backend is dead: Tengine would retry the next backend'
-          : 'that backend is dead: the connection fails',
-      );
-  } else if (out.outcome === OUTCOME_NO_BACKEND) {
-    steps.push(
-      l.spec.layer === 7
-        ? 'no eligible backend: CLB answers 503 with no upstream'
-        : 'no eligible backend: no connection is established',
-    );
-  }
+  const how = pickSteps(out, spec, { layer: l.spec.layer, backends, liveness }, steps);
   const ms = spec.source === 'master-slave';
   return {
     ...base,
@@ -242,6 +153,133 @@ export function explain(balancer: Balancer, liveness: Liveness, req: ExplainRequ
     httpStatus: l.spec.layer === 7 ? (out.outcome === OUTCOME_OK ? 200 : 503) : null,
     steps,
   };
+}
+
+/** What every decision carries before the listener has a say: the request and how rules see it. */
+type DecisionBase =
+  | 'listener'
+  | 'host'
+  | 'normalizedHost'
+  | 'path'
+  | 'urlMatching'
+  | 'normalizedPath'
+  | 'normalization';
+
+/** The decision for a request nginx rejects before routing (400). */
+function badRequest(seen: Seen, steps: string[]): Omit<Decision, DecisionBase> {
+  steps.push(`${seen.error}: Tengine answers 400 before any routing (URL matching normalized)`);
+  return {
+    listenerStatus: 'running',
+    rule: null,
+    rulesConsidered: [],
+    source: null,
+    VServerGroupId: null,
+    MasterSlaveServerGroupId: null,
+    groupName: null,
+    scheduler: null,
+    sticky: null,
+    backends: [],
+    backend: null,
+    pick: null,
+    status: OUTCOME_NAMES[OUTCOME_BAD_REQUEST],
+    httpStatus: 400,
+    steps,
+  };
+}
+
+/** The decision for a request the listener refuses (absent or stopped). */
+function refused(listener: string, outcome: number, steps: string[]): Omit<Decision, DecisionBase> {
+  const absent = outcome === OUTCOME_NO_LISTENER;
+  steps.push(
+    absent
+      ? `no listener ${listener}: the connection is refused`
+      : `listener ${listener} is stopped: the connection is refused`,
+  );
+  return {
+    listenerStatus: absent ? 'absent' : 'stopped',
+    rule: null,
+    rulesConsidered: [],
+    source: null,
+    VServerGroupId: null,
+    MasterSlaveServerGroupId: null,
+    groupName: null,
+    scheduler: null,
+    sticky: null,
+    backends: [],
+    backend: null,
+    pick: null,
+    status: OUTCOME_NAMES[outcome],
+    httpStatus: null,
+    steps,
+  };
+}
+
+/** Where the scope came from, in words. */
+function sourceStep(spec: ScopeSpec, layer: 4 | 7, winner: RuleVerdict | undefined): string {
+  if (spec.source === 'listener-vserver-group')
+    return layer === 7
+      ? `no rule matched: the listener's VServer group ${spec.groupId} serves it`
+      : `the listener's VServer group ${spec.groupId} serves it`;
+  if (spec.source === 'default-pool')
+    return layer === 7
+      ? `no rule matched and the listener's VServer group is off: the default server group serves it on port ${spec.members[0]?.Port ?? '(no BackendServerPort)'}`
+      : `no primary/secondary or VServer group: the default server group serves it`;
+  if (spec.source === 'master-slave')
+    return `the listener's primary/secondary group ${spec.groupId} serves it`;
+  return `rule ${winner?.RuleName} sends it to VServer group ${spec.groupId}`;
+}
+
+/** Each member's weight, verdict, liveness and whether it takes the request, with the reason. */
+function backendVerdicts(balancer: Balancer, scopeIndex: number, liveness: Liveness): BackendVerdict[] {
+  const scope = balancer.scopes[scopeIndex];
+  const spec = scope.spec;
+  return spec.members.map((m, i) => {
+    const alive = liveness.isAlive(scope.backends[i]);
+    const healthy = balancer.table.verdict(scopeIndex, i);
+    const eligible = scope.eligible[i] === 1;
+    let reason: string;
+    if (m.Weight === 0) reason = 'weight 0: no new requests';
+    else if (!eligible) reason = 'unhealthy: its health check failed';
+    else if (!alive && spec.health.on) reason = 'eligible, but dead and not yet detected by the health check';
+    else if (!alive) reason = 'eligible (health check off), but dead: requests to it fail';
+    else reason = spec.source === 'master-slave' ? (i === 0 ? 'primary' : 'secondary') : 'eligible';
+    return { ServerId: m.ServerId, Port: m.Port, Weight: m.Weight, healthy, alive, eligible, reason };
+  });
+}
+
+/** The pick in words (and what a dead pick would mean); returns how it was picked, null when none was. */
+function pickSteps(
+  out: RouteResult,
+  spec: ScopeSpec,
+  ctx: { readonly layer: 4 | 7; readonly backends: readonly BackendVerdict[]; readonly liveness: Liveness },
+  steps: string[],
+): string | null {
+  if (out.outcome === OUTCOME_NO_BACKEND) {
+    steps.push(
+      ctx.layer === 7
+        ? 'no eligible backend: CLB answers 503 with no upstream'
+        : 'no eligible backend: no connection is established',
+    );
+    return null;
+  }
+  if (out.outcome !== OUTCOME_OK) return null;
+  let how: string;
+  if (spec.source === 'master-slave') how = out.member === 0 ? 'primary' : 'secondary (primary unhealthy)';
+  else if (out.sticky)
+    how = spec.sticky === 'source-ip' ? 'source-IP persistence' : `cookie ${spec.cookieName}`;
+  else how = `${spec.scheduler} scheduler`;
+  const b = ctx.backends[out.member];
+  steps.push(
+    `picked ${b.ServerId}:${b.Port} by ${how}` +
+      (out.issueCookie ? `; the response sets ${spec.cookieName}=${out.issueCookie}` : ''),
+  );
+  if (!ctx.liveness.isAlive(out.backend))
+    steps.push(
+      ctx.layer === 7
+        ? 'that backend is dead: Tengine would retry the next backend'
+        : 'that backend is dead: the connection fails',
+    );
+  return how;
 }
 
 function explainRules(

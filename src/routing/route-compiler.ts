@@ -115,6 +115,20 @@ export function compileTopology(
   return { listeners, scopes };
 }
 
+/** What every scope of one listener shares: its key, layer, scheduler, stickiness and health check. */
+type ScopeBase = Pick<
+  ScopeSpec,
+  | 'listenerKey'
+  | 'LoadBalancerId'
+  | 'layer'
+  | 'scheduler'
+  | 'sticky'
+  | 'cookieName'
+  | 'stickyTimeout'
+  | 'health'
+>;
+
+/** One listener and its scopes, added to `scopes` in scheduling-relevant order: rules, primary/secondary, group, default pool. */
 function compileListener(
   lb: LoadBalancer,
   listener: Listener,
@@ -127,7 +141,7 @@ function compileListener(
     scopes.set(scope.key, scope);
     return scope.key;
   };
-  const base = {
+  const base: ScopeBase = {
     listenerKey: key,
     LoadBalancerId: lb.LoadBalancerId,
     layer,
@@ -135,77 +149,13 @@ function compileListener(
     ...stickyOf(listener, layer),
     health: healthOf(listener),
   };
-
-  const ruleScopes: string[] = [];
-  if (layer === 7) {
-    for (const rule of listener.Rules) {
-      const group = lb.VServerGroups.find((g) => g.VServerGroupId === rule.VServerGroupId);
-      ruleScopes.push(
-        add({
-          ...base,
-          ...ruleSettings(rule, listener, base),
-          key: `${key}/rule/${rule.RuleId}/${rule.VServerGroupId}`,
-          source: 'rule',
-          rule: { RuleId: rule.RuleId, RuleName: rule.RuleName, matchKind: matchKindOf(rule) },
-          groupId: rule.VServerGroupId,
-          groupName: group?.VServerGroupName ?? rule.VServerGroupId,
-          members: ordered(group?.BackendServers ?? [], layer, options),
-        }),
-      );
-    }
-  }
-
-  let masterSlaveScope: string | null = null;
-  if (layer === 4 && listener.MasterSlaveServerGroup === 'on' && listener.MasterSlaveServerGroupId) {
-    const group = lb.MasterSlaveServerGroups.find(
-      (g) => g.MasterSlaveServerGroupId === listener.MasterSlaveServerGroupId,
-    );
-    const entries = group?.MasterSlaveBackendServers ?? [];
-    // Primary first, then secondary: the order the failover logic reads them in.
-    const members = [...entries]
-      .sort((a, b) => (a.ServerType === b.ServerType ? 0 : a.ServerType === 'Master' ? -1 : 1))
-      .map((e) => ({ ServerId: e.ServerId, Port: e.Port, Weight: e.Weight, ServerType: e.ServerType }));
-    masterSlaveScope = add({
-      ...base,
-      key: `${key}/master-slave/${listener.MasterSlaveServerGroupId}`,
-      source: 'master-slave',
-      rule: null,
-      groupId: listener.MasterSlaveServerGroupId,
-      groupName: group?.MasterSlaveServerGroupName ?? listener.MasterSlaveServerGroupId,
-      members,
-    });
-  }
-
-  let groupScope: string | null = null;
-  if (listener.VServerGroup === 'on' && listener.VServerGroupId) {
-    const group = lb.VServerGroups.find((g) => g.VServerGroupId === listener.VServerGroupId);
-    groupScope = add({
-      ...base,
-      key: `${key}/listener-vserver-group/${listener.VServerGroupId}`,
-      source: 'listener-vserver-group',
-      rule: null,
-      groupId: listener.VServerGroupId,
-      groupName: group?.VServerGroupName ?? listener.VServerGroupId,
-      members: ordered(group?.BackendServers ?? [], layer, options),
-    });
-  }
-
-  const port = listener.BackendServerPort;
-  const defaultMembers =
-    port === undefined
-      ? []
-      : lb.BackendServers.map((b) => ({ ServerId: b.ServerId, Port: port, Weight: b.Weight }));
-  const defaultScope = add({
-    ...base,
-    key: `${key}/default-pool/${port ?? '-'}`,
-    source: 'default-pool',
-    rule: null,
-    groupId: null,
-    groupName:
-      port === undefined ? 'default server group (no BackendServerPort)' : `default server group :${port}`,
-    members: ordered(defaultMembers, layer, options),
-  });
-
+  const ruleScopes =
+    layer === 7 ? listener.Rules.map((rule) => add(ruleScope(lb, listener, rule, base, options))) : [];
+  const ms = layer === 4 ? masterSlaveScope(lb, listener, base) : null;
+  const masterSlave = ms === null ? null : add(ms);
+  const group = groupScope(lb, listener, base, options);
+  const groupKey = group === null ? null : add(group);
+  const defaultScope = add(defaultPoolScope(lb, listener, base, options));
   return {
     key,
     LoadBalancerId: lb.LoadBalancerId,
@@ -215,9 +165,96 @@ function compileListener(
     running: listener.Status === 'running',
     matcher: layer === 7 ? new RuleMatcher(listener.Rules, options.ruleMatching, options.urlMatching) : null,
     ruleScopes,
-    groupScope,
-    masterSlaveScope,
+    groupScope: groupKey,
+    masterSlaveScope: masterSlave,
     defaultScope,
+  };
+}
+
+/** A forwarding rule's scope: its VServer group, with the rule's own settings when ListenerSync is off. */
+function ruleScope(
+  lb: LoadBalancer,
+  listener: Listener,
+  rule: ForwardingRule,
+  base: ScopeBase,
+  options: CompileOptions,
+): ScopeSpec {
+  const group = lb.VServerGroups.find((g) => g.VServerGroupId === rule.VServerGroupId);
+  return {
+    ...base,
+    ...ruleSettings(rule, listener, base),
+    key: `${base.listenerKey}/rule/${rule.RuleId}/${rule.VServerGroupId}`,
+    source: 'rule',
+    rule: { RuleId: rule.RuleId, RuleName: rule.RuleName, matchKind: matchKindOf(rule) },
+    groupId: rule.VServerGroupId,
+    groupName: group?.VServerGroupName ?? rule.VServerGroupId,
+    members: ordered(group?.BackendServers ?? [], base.layer, options),
+  };
+}
+
+/** The layer-4 primary/secondary group when its switch is on: primary first, then secondary. */
+function masterSlaveScope(lb: LoadBalancer, listener: Listener, base: ScopeBase): ScopeSpec | null {
+  if (listener.MasterSlaveServerGroup !== 'on' || !listener.MasterSlaveServerGroupId) return null;
+  const id = listener.MasterSlaveServerGroupId;
+  const group = lb.MasterSlaveServerGroups.find((g) => g.MasterSlaveServerGroupId === id);
+  const entries = group?.MasterSlaveBackendServers ?? [];
+  // Primary first, then secondary: the order the failover logic reads them in.
+  const members = [...entries]
+    .sort((a, b) => (a.ServerType === b.ServerType ? 0 : a.ServerType === 'Master' ? -1 : 1))
+    .map((e) => ({ ServerId: e.ServerId, Port: e.Port, Weight: e.Weight, ServerType: e.ServerType }));
+  return {
+    ...base,
+    key: `${base.listenerKey}/master-slave/${id}`,
+    source: 'master-slave',
+    rule: null,
+    groupId: id,
+    groupName: group?.MasterSlaveServerGroupName ?? id,
+    members,
+  };
+}
+
+/** The listener's VServer group when its switch is on. */
+function groupScope(
+  lb: LoadBalancer,
+  listener: Listener,
+  base: ScopeBase,
+  options: CompileOptions,
+): ScopeSpec | null {
+  if (listener.VServerGroup !== 'on' || !listener.VServerGroupId) return null;
+  const id = listener.VServerGroupId;
+  const group = lb.VServerGroups.find((g) => g.VServerGroupId === id);
+  return {
+    ...base,
+    key: `${base.listenerKey}/listener-vserver-group/${id}`,
+    source: 'listener-vserver-group',
+    rule: null,
+    groupId: id,
+    groupName: group?.VServerGroupName ?? id,
+    members: ordered(group?.BackendServers ?? [], base.layer, options),
+  };
+}
+
+/** The default server group on BackendServerPort (no members when the port is unset). */
+function defaultPoolScope(
+  lb: LoadBalancer,
+  listener: Listener,
+  base: ScopeBase,
+  options: CompileOptions,
+): ScopeSpec {
+  const port = listener.BackendServerPort;
+  const members =
+    port === undefined
+      ? []
+      : lb.BackendServers.map((b) => ({ ServerId: b.ServerId, Port: port, Weight: b.Weight }));
+  return {
+    ...base,
+    key: `${base.listenerKey}/default-pool/${port ?? '-'}`,
+    source: 'default-pool',
+    rule: null,
+    groupId: null,
+    groupName:
+      port === undefined ? 'default server group (no BackendServerPort)' : `default server group :${port}`,
+    members: ordered(members, base.layer, options),
   };
 }
 

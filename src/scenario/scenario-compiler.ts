@@ -40,6 +40,7 @@ import {
 } from './schema.js';
 import { formatPath, type Path, type SourceMap } from './source.js';
 import { traceFormatOf } from './trace.js';
+import { DEFAULT_CLIENTS } from './traffic-defaults.js';
 
 export interface CompileOverrides {
   readonly seed?: string;
@@ -48,13 +49,6 @@ export interface CompileOverrides {
 
 export const DEFAULT_SEED = '0';
 export const DEFAULT_TOLERANCE = 0.02;
-export const DEFAULT_CLIENTS: ClientModel = {
-  ips: 100,
-  portsPerIp: 100,
-  firstIp: '10.0.0.1',
-  firstPort: 40000,
-  keepCookies: true,
-};
 const MAX_NODES = 1024;
 const MAX_WORKERS = 64;
 

@@ -12,7 +12,9 @@
 import * as z from 'zod';
 import { acceptedParams, modelledParams } from '../topology/apply.js';
 import { ACTIONS } from '../topology/events.js';
+import { DEFAULT_SCHEDULER, L7_SCHEDULER_NAMES, SCHEDULER_NAMES } from '../topology/scheduler-names.js';
 import { GUARANTEED_SPECS } from '../topology/types.js';
+import { DEFAULT_CLIENTS, DEFAULT_RATE } from './traffic-defaults.js';
 
 /** Marks the message of an unknown-key issue so the diagnostics can list the allowed keys. */
 export const ALLOWED_KEYS_MARK = 'allowed keys: ';
@@ -262,7 +264,7 @@ const RuleDecl = obj(
     group: id('VServerGroupId the rule forwards to.'),
     id: id('RuleId (default: generated).').optional(),
     scheduler: z
-      .enum(['wrr', 'rr', 'wlc'])
+      .enum(L7_SCHEDULER_NAMES)
       .meta({ description: 'Own scheduler (turns ListenerSync off).' })
       .optional(),
     stickySession: StickySession.optional(),
@@ -284,8 +286,8 @@ const ListenerDecl = obj(
     group: id('VServerGroupId the listener forwards to.').optional(),
     masterSlaveGroup: id('MasterSlaveServerGroupId (TCP/UDP only).').optional(),
     scheduler: z
-      .enum(['wrr', 'rr', 'wlc', 'sch', 'tch', 'qch'])
-      .meta({ description: 'Scheduling algorithm (default wrr).' })
+      .enum(SCHEDULER_NAMES)
+      .meta({ description: `Scheduling algorithm (default ${DEFAULT_SCHEDULER}).` })
       .optional(),
     stickySession: StickySession.optional(),
     persistence: int(0, 3600, 'TCP/UDP: source-IP persistence in seconds (0 = off).').optional(),
@@ -437,17 +439,23 @@ const Template = obj(
 );
 
 const Clients = obj({
-  ips: int(1, 16_777_216, 'Distinct client source IPs (default 100).').optional(),
-  portsPerIp: int(1, 65535, 'Distinct source ports per IP (default 100).').optional(),
-  firstIp: ipv4('First source IP; the others follow numerically (default 10.0.0.1).').optional(),
-  firstPort: int(1, 65535, 'First source port (default 40000).').optional(),
+  ips: int(1, 16_777_216, `Distinct client source IPs (default ${DEFAULT_CLIENTS.ips}).`).optional(),
+  portsPerIp: int(
+    1,
+    65535,
+    `Distinct source ports per IP (default ${DEFAULT_CLIENTS.portsPerIp}).`,
+  ).optional(),
+  firstIp: ipv4(
+    `First source IP; the others follow numerically (default ${DEFAULT_CLIENTS.firstIp}).`,
+  ).optional(),
+  firstPort: int(1, 65535, `First source port (default ${DEFAULT_CLIENTS.firstPort}).`).optional(),
   keepCookies: z
     .boolean()
-    .meta({ description: 'Clients keep cookies between requests (default true).' })
+    .meta({ description: `Clients keep cookies between requests (default ${DEFAULT_CLIENTS.keepCookies}).` })
     .optional(),
 })
   .superRefine((c, ctx) => {
-    if ((c.firstPort ?? 40000) + (c.portsPerIp ?? 100) - 1 > 65535)
+    if ((c.firstPort ?? DEFAULT_CLIENTS.firstPort) + (c.portsPerIp ?? DEFAULT_CLIENTS.portsPerIp) - 1 > 65535)
       ctx.addIssue({
         code: 'custom',
         path: ['portsPerIp'],
@@ -520,7 +528,7 @@ const Traffic = obj(
         error: `expected at most ${MAX_REQUESTS_PER_RUN} requests (one run's ceiling)`,
       })
       .meta({
-        description: `Total requests: a cap on the phases, or alone a uniform stream (at most ${MAX_REQUESTS_PER_RUN}).`,
+        description: `Total requests: a cap on the phases, or alone a uniform stream of ${DEFAULT_RATE} requests/s (at most ${MAX_REQUESTS_PER_RUN}).`,
       })
       .optional(),
     phases: z.array(Phase).meta({ description: 'Arrival phases, one after another.' }).optional(),

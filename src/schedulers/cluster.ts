@@ -17,6 +17,7 @@
  * 1 × 1 is exact mode: one instance, fresh state, no random draws — the reference sequences.
  * The pick path (`route`, `pick`) is allocation-free.
  */
+import { isConsistentHash } from '../topology/scheduler-names.js';
 import { stream } from '../util/rng.js';
 import { createScheduler } from './factory.js';
 import { fmix32 } from './hash.js';
@@ -52,7 +53,7 @@ export class SchedulerCluster {
   ) {
     if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(workers) || workers < 1)
       throw new RangeError(`cluster shape must be positive integers, got ${nodes} × ${workers}`);
-    const hashing = options.name === 'sch' || options.name === 'tch' || options.name === 'qch';
+    const hashing = isConsistentHash(options.name);
     this.perWorker = options.layer === 7 && !hashing;
     this.instances = [];
     this.distinct = [];

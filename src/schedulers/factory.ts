@@ -12,6 +12,7 @@
  *
  * `random` (the cluster model's per-instance stream) is used by the layer-7 round-robin family only.
  */
+import { isConsistentHash, schedulerLayers } from '../topology/scheduler-names.js';
 import { ConsistentHash } from './consistent-hash.js';
 import { LeastConnections } from './least-conn.js';
 import { LvsRoundRobin } from './lvs-rr.js';
@@ -31,12 +32,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return layer === 7 ? new RoundRobin(7, random) : new LvsRoundRobin();
     case 'wlc':
       return layer === 7 ? new LeastConnections() : new LvsWeightedLeastConnection();
-    case 'sch':
-    case 'tch':
-    case 'qch':
-      if (layer === 7) throw new RangeError(`${name} is a layer-4 scheduler (TCP/UDP listeners only)`);
-      return new ConsistentHash(name);
     default:
+      if (isConsistentHash(name)) {
+        if (!schedulerLayers(name).includes(layer))
+          throw new RangeError(`${name} is a layer-4 scheduler (TCP/UDP listeners only)`);
+        return new ConsistentHash(name);
+      }
       throw new RangeError(`unknown scheduler ${String(name)}`);
   }
 }

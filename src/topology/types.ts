@@ -6,6 +6,9 @@
  * Sources: ../shared/reference/clb-semantics.md §1–3, §7; docs/MODEL.md lists every choice.
  */
 
+import type { SchedulerName } from './scheduler-names.js';
+
+export type { SchedulerName } from './scheduler-names.js';
 export type OnOff = 'on' | 'off';
 export type NetworkType = 'classic' | 'vpc';
 export type AddressType = 'internet' | 'intranet';
@@ -13,7 +16,6 @@ export type InstanceStatus = 'Running' | 'Stopped';
 export type BackendType = 'ecs' | 'eni' | 'eci';
 export type ListenerProtocol = 'http' | 'https' | 'tcp' | 'udp';
 export type ListenerStatus = 'running' | 'stopped';
-export type SchedulerName = 'wrr' | 'rr' | 'wlc' | 'sch' | 'tch' | 'qch';
 export type StickySessionType = 'insert' | 'server';
 export type ServerType = 'Master' | 'Slave';
 

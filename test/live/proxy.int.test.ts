@@ -6,7 +6,7 @@ import {
   FLAG_RETRIED,
   FLAG_STICKY,
 } from '../../src/journal/journal-rows.js';
-import { cookieValue, ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
+import { ListenerProxy, PortInUseError } from '../../src/live/proxy.js';
 import { Balancer, RouteResult } from '../../src/routing/balancer.js';
 import {
   OUTCOME_BACKEND_ERROR,
@@ -169,6 +169,14 @@ describe('listener proxy', () => {
     w.journal.flush();
     expect(w.rows.routed.map((x) => [x.outcome, x.attempts])).toEqual([[OUTCOME_BACKEND_ERROR, 3]]);
     expect(w.stats.backendErrors).toBe(1);
+    // Each attempt is attributed to its backend: two failed attempts, then the last as the 502 itself.
+    const world_ = w;
+    const keys = (bs: number[]) => bs.map((b) => world_.balancer.backends[b].key);
+    expect(keys([...w.rows.attemptsFailed.map((a) => a.backend), w.rows.routed[0].backend]).sort()).toEqual([
+      'i-a:9090',
+      'i-b:9090',
+      'i-c:9090',
+    ]);
   });
 
   it('given the listener stopped, then the connection is dropped and journalled as listener-stopped', async () => {
@@ -228,18 +236,5 @@ describe('listener proxy', () => {
     } finally {
       squatter.close();
     }
-  });
-});
-
-describe('cookieValue', () => {
-  it.each([
-    ['SERVERID=abc', 'abc'],
-    ['a=1; SERVERID=abc; b=2', 'abc'],
-    ['XSERVERID=no; SERVERID=yes', 'yes'],
-    ['a=SERVERID=x', undefined],
-    ['SERVERID=abc ;b=1', 'abc'],
-    ['b=1', undefined],
-  ])('%s → %s', (header, value) => {
-    expect(cookieValue(header, 'SERVERID')).toBe(value);
   });
 });

@@ -11,11 +11,14 @@ const examples = fs
   .map((f) => `scenarios/${f}`);
 
 describe('a report state', () => {
-  it.each(examples)('%s: rebuilt from its JSON state, the report is the run’s own, byte for byte', async (file) => {
-    const scenario = loadChecked(file, {});
-    const { report, state } = await replayScenario(scenario, { label: file });
-    const again = reportFromStates([JSON.parse(JSON.stringify(state))]);
-    for (const format of ['json', 'table', 'md', 'html'] as const)
-      expect(renderReport(again, format)).toBe(renderReport(report, format));
-  });
+  it.each(examples)(
+    '%s: rebuilt from its JSON state, the report is the run’s own, byte for byte',
+    async (file) => {
+      const scenario = loadChecked(file, {});
+      const { report, state } = await replayScenario(scenario, { label: file });
+      const again = reportFromStates([JSON.parse(JSON.stringify(state))]);
+      for (const format of ['json', 'table', 'md', 'html'] as const)
+        expect(renderReport(again, format)).toBe(renderReport(report, format));
+    },
+  );
 });

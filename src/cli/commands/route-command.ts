@@ -2,12 +2,16 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { worldAt } from '../../engine/simulation.js';
 import { type Decision, explain } from '../../routing/explain.js';
+import { DEFAULT_CLIENTS } from '../../scenario/traffic-defaults.js';
 import { parseDuration } from '../../util/duration.js';
 import { ipToNumber } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action, seedOption } from '../command-action.js';
 import { loadChecked, withUrlMatching } from '../run-pipeline.js';
 import { withChangeFile } from './plan-command.js';
+
+/** The client `--client` defaults to: the first address of the scenario's default client population. */
+const DEFAULT_CLIENT = `${DEFAULT_CLIENTS.firstIp}:${DEFAULT_CLIENTS.firstPort}`;
 
 interface RouteOptions {
   listener: string;
@@ -36,7 +40,7 @@ export function register(program: Command): void {
     .requiredOption('--listener <id>', 'listener as <LoadBalancerId>:<protocol>:<port>, e.g. lb-seed:http:80')
     .option('--host <host>', 'Host header (layer 7)', '')
     .option('--path <path>', 'request path, query allowed (layer 7)', '/')
-    .option('--client <ip:port>', 'client source address', '10.0.0.1:40000')
+    .option('--client <ip:port>', 'client source address', DEFAULT_CLIENT)
     .option('--cookie <k=v>', 'a cookie the client sends (repeatable)', collect, [])
     .option('--at <time>', 'simulated time: 30s, 500ms, 2m', '0')
     .option('--seed <seed>', "override the scenario's seed")
@@ -75,7 +79,7 @@ function routeAction(file: string, opts: RouteOptions): number {
   const clientPort = Number(port);
   if (clientIp === undefined || !Number.isInteger(clientPort) || clientPort < 1 || clientPort > 65535)
     throw new UserError([
-      `--client: expected an IPv4 address and port like 10.0.0.1:40000, got "${opts.client}"`,
+      `--client: expected an IPv4 address and port like ${DEFAULT_CLIENT}, got "${opts.client}"`,
     ]);
   const cookies: Record<string, string> = {};
   for (const c of opts.cookie) {

@@ -5,14 +5,25 @@
  * same code the replay engine uses.
  */
 import type { Command } from 'commander';
+import { DEFAULT_CLIENTS } from '../../scenario/traffic-defaults.js';
 import { SchedulerCluster } from '../../schedulers/cluster.js';
 import { hash4, hashIp, hashString } from '../../schedulers/hash.js';
 import type { Layer } from '../../schedulers/scheduler.js';
-import type { SchedulerName } from '../../topology/types.js';
+import {
+  CONSISTENT_HASH_NAMES,
+  isConsistentHash,
+  SCHEDULER_NAMES,
+  type SchedulerName,
+  schedulerLayers,
+} from '../../topology/scheduler-names.js';
+import { ipToNumber, numberToIp } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
 
-const SCHEDULERS: readonly SchedulerName[] = ['wrr', 'rr', 'wlc', 'sch', 'tch', 'qch'];
+/** The clients the consistent-hash schedulers hash: the scenario's default client addresses, in turn. */
+const FIRST_IP = ipToNumber(DEFAULT_CLIENTS.firstIp) ?? 0;
+const FIRST_PORT = DEFAULT_CLIENTS.firstPort;
+const HASHERS = CONSISTENT_HASH_NAMES.join('/');
 
 interface SequenceOptions {
   scheduler: string;
@@ -36,14 +47,14 @@ export function register(program: Command): void {
         'indices (--json). Layer 7 is Tengine (nginx smooth WRR, round robin, least_conn); layer 4 is LVS\n' +
         '(interleaved WRR, round robin, weighted least-connection) and the consistent-hash schedulers. Exact mode\n' +
         '(one node, one worker, fresh state) unless --cluster is given.\n\n' +
-        'Consistent hashing (sch/tch/qch) hashes successive clients: sch the source IPs 10.0.0.1, 10.0.0.2, …;\n' +
-        'tch the 4-tuples (10.0.0.1+i):(40000+i) → listener port 80; qch the QUIC connection ids cid-1,\n' +
+        `Consistent hashing (${HASHERS}) hashes successive clients: sch the source IPs ${numberToIp(FIRST_IP)}, ${numberToIp(FIRST_IP + 1)}, …;\n` +
+        `tch the 4-tuples (${numberToIp(FIRST_IP)}+i):(${FIRST_PORT}+i) → listener port 80; qch the QUIC connection ids cid-1,\n` +
         'cid-2, … (MurmurHash2). The same client tuples pick the node and worker in cluster mode.',
     )
-    .requiredOption('--scheduler <name>', `one of ${SCHEDULERS.join(', ')}`)
+    .requiredOption('--scheduler <name>', `one of ${SCHEDULER_NAMES.join(', ')}`)
     .option(
       '--layer <7|4>',
-      'layer 7 (HTTP/HTTPS, default for wrr/rr/wlc) or 4 (TCP/UDP, default for sch/tch/qch)',
+      `layer 7 (HTTP/HTTPS, default for ${SCHEDULER_NAMES.filter((n) => !isConsistentHash(n)).join('/')}) or 4 (TCP/UDP, default for ${HASHERS})`,
     )
     .requiredOption('--weights <list>', 'comma-separated weights 0–100 in scheduling order, e.g. 5,1,1')
     .option(
@@ -112,12 +123,15 @@ export function parseOps(script: string, members: number): Op[] {
 
 async function sequenceAction(opts: SequenceOptions): Promise<number> {
   const name = opts.scheduler as SchedulerName;
-  if (!SCHEDULERS.includes(name))
-    throw new UserError([`--scheduler: expected one of ${SCHEDULERS.join(', ')}, got "${opts.scheduler}"`]);
-  const hashing = name === 'sch' || name === 'tch' || name === 'qch';
-  const layer: Layer = opts.layer === undefined ? (hashing ? 4 : 7) : (Number(opts.layer) as Layer);
+  if (!SCHEDULER_NAMES.includes(name))
+    throw new UserError([
+      `--scheduler: expected one of ${SCHEDULER_NAMES.join(', ')}, got "${opts.scheduler}"`,
+    ]);
+  // The first layer a scheduler exists at is its default: 7 where it has one.
+  const layers = schedulerLayers(name);
+  const layer: Layer = opts.layer === undefined ? layers[0] : (Number(opts.layer) as Layer);
   if (layer !== 4 && layer !== 7) throw new UserError([`--layer: expected 7 or 4, got "${opts.layer}"`]);
-  if (hashing && layer === 7)
+  if (!layers.includes(layer))
     throw new UserError([
       `--scheduler ${name}: consistent hashing is a layer-4 scheduler (TCP/UDP listeners only)`,
     ]);
@@ -254,8 +268,8 @@ function* generatePicks(setup: PickSetup): Generator<Pick> {
   let made = 0;
   const pickOne = (stays: boolean) => {
     const i = made++;
-    const ip = (0x0a000001 + i) >>> 0;
-    const tuple = hash4(ip, 40000 + (i % 25536), 0, 80);
+    const ip = (FIRST_IP + i) >>> 0;
+    const tuple = hash4(ip, FIRST_PORT + (i % (65536 - FIRST_PORT)), 0, 80);
     const key = name === 'sch' ? hashIp(ip) : name === 'qch' ? hashString(`cid-${i + 1}`) : tuple;
     cluster.route(tuple);
     const m = cluster.pick(key, tuple);

@@ -24,12 +24,19 @@ import {
 import type { ParamReader } from '../params.js';
 import { fail } from '../reject.js';
 import {
+  DEFAULT_SCHEDULER,
+  isConsistentHash,
+  needsGuaranteedSpec,
+  SCHEDULER_NAMES,
+  schedulerLayers,
+  schedulerProtocols,
+} from '../scheduler-names.js';
+import {
   type Listener,
   type ListenerProtocol,
   type LoadBalancer,
   layerOf,
   type OnOff,
-  type SchedulerName,
   type StickySessionType,
 } from '../types.js';
 import {
@@ -50,7 +57,6 @@ import {
 /** Listeners per load balancer. */
 export const MAX_LISTENERS_PER_LB = 50;
 
-export const SCHEDULERS: readonly SchedulerName[] = ['wrr', 'rr', 'wlc', 'sch', 'tch', 'qch'];
 const STICKY_TYPES: readonly StickySessionType[] = ['insert', 'server'];
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -139,7 +145,7 @@ function readSettings(p: ParamReader, protocol: ListenerProtocol, d: Draft): voi
     if (v !== undefined) d[k] = v;
   };
   set('BackendServerPort', p.int('BackendServerPort', PORT));
-  set('Scheduler', p.oneOf('Scheduler', SCHEDULERS));
+  set('Scheduler', p.oneOf('Scheduler', SCHEDULER_NAMES));
   set('HealthCheckDomain', p.str('HealthCheckDomain', healthCheckDomainFormat));
   set('HealthCheckURI', p.str('HealthCheckURI', healthCheckUriFormat));
   set('HealthCheckConnectPort', p.int('HealthCheckConnectPort', PORT));
@@ -169,19 +175,19 @@ function readSettings(p: ParamReader, protocol: ListenerProtocol, d: Draft): voi
 function validate(lb: LoadBalancer, d: Draft, p: ParamReader): void {
   const protocol = d.ListenerProtocol;
   const s = d.Scheduler;
-  if ((s === 'sch' || s === 'tch' || s === 'qch') && layerOf(protocol) === 7)
+  if (isConsistentHash(s) && !schedulerLayers(s).includes(layerOf(protocol)))
     fail(
       'Listener.SchedulerNotSupported',
       `Scheduler ${s} (consistent hashing) is supported only by TCP and UDP listeners, not ${protocol.toUpperCase()}.`,
       'Scheduler',
     );
-  if (s === 'qch' && protocol !== 'udp')
+  if (s === 'qch' && !schedulerProtocols(s).includes(protocol))
     fail(
       'Listener.SchedulerNotSupported',
       `Scheduler qch (QUIC connection id) is supported only by UDP listeners.`,
       'Scheduler',
     );
-  if ((s === 'sch' || s === 'tch' || s === 'qch') && lb.LoadBalancerSpec === undefined)
+  if (needsGuaranteedSpec(s) && lb.LoadBalancerSpec === undefined)
     fail(
       'Listener.SchedulerNotSupported',
       `Scheduler ${s} is supported only by guaranteed-performance load balancers; ${lb.LoadBalancerId} has no LoadBalancerSpec.`,
@@ -216,7 +222,7 @@ function create(protocol: ListenerProtocol): ActionHandler {
       const d: Draft = {
         ListenerProtocol: protocol,
         ListenerPort: port,
-        Scheduler: 'wrr',
+        Scheduler: DEFAULT_SCHEDULER,
         VServerGroup: 'off',
         MasterSlaveServerGroup: 'off',
         StickySession: 'off',

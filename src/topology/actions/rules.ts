@@ -21,12 +21,12 @@ import { generateId, isIdTaken } from '../ids.js';
 import { findRule } from '../lookup.js';
 import { coerceString, ParamReader } from '../params.js';
 import { fail } from '../reject.js';
+import { isConsistentHash, L7_SCHEDULER_NAMES } from '../scheduler-names.js';
 import {
   type ForwardingRule,
   type Listener,
   type LoadBalancer,
   layerOf,
-  type SchedulerName,
   type StickySessionType,
 } from '../types.js';
 import {
@@ -46,7 +46,6 @@ export const MAX_RULES_PER_CALL = 10;
 /** Rules per listener (`slb_quota_rules_num`, not adjustable). */
 export const MAX_RULES_PER_LISTENER = 40;
 
-const RULE_SCHEDULERS: readonly SchedulerName[] = ['wrr', 'rr', 'wlc'];
 const STICKY_TYPES: readonly StickySessionType[] = ['insert', 'server'];
 
 /** The per-rule settings that apply when ListenerSync is off, in DescribeRules order. */
@@ -97,13 +96,13 @@ function readOverrides(r: ParamReader, d: Draft): void {
   };
   set('ListenerSync', r.onOff('ListenerSync'));
   const s = r.value('Scheduler');
-  if (s === 'sch' || s === 'tch' || s === 'qch')
+  if (isConsistentHash(s))
     fail(
       'Listener.SchedulerNotSupported',
       `${r.path('Scheduler')}: a forwarding rule schedules with wrr, rr or wlc; ${s} is for TCP/UDP listeners.`,
       r.path('Scheduler'),
     );
-  set('Scheduler', r.oneOf('Scheduler', RULE_SCHEDULERS));
+  set('Scheduler', r.oneOf('Scheduler', L7_SCHEDULER_NAMES));
   set('StickySession', r.onOff('StickySession'));
   set('StickySessionType', r.oneOf('StickySessionType', STICKY_TYPES));
   set('CookieTimeout', r.int('CookieTimeout', COOKIE_TIMEOUT));
