@@ -3,7 +3,7 @@
  * Lognormal uses Box–Muller with the second normal cached, so one draw costs one or two uniforms.
  */
 import type { Distribution } from '../scenario/scenario-model.js';
-import type { RandomStream } from '../util/rng.js';
+import { type RandomStream, stream32 } from '../util/rng.js';
 
 export class ServiceTimeSampler {
   private spare = Number.NaN;
@@ -32,5 +32,35 @@ export class ServiceTimeSampler {
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
+  }
+}
+
+/**
+ * One service-time stream per scheduling scope and CLB node, `service/<scope key>/<node>`: a
+ * scope's connection times depend only on its own requests, never on how other scopes' requests
+ * interleave with them — so a change to one listener does not reshuffle another's latencies
+ * (`slbsim plan`), and a run cut into shards by scope or node replays exactly (docs/SCALE.md).
+ * Samplers are cached per scope index (node 0) and by key for further nodes; a scope that is
+ * defined again under the same key (a scheduler change) continues its stream.
+ */
+export class ServiceStreams {
+  private readonly byKey = new Map<string, ServiceTimeSampler>();
+  private byScope: (ServiceTimeSampler | undefined)[] = [];
+
+  constructor(private readonly seed: string) {}
+
+  sampler(scope: number, key: string, node: number): ServiceTimeSampler {
+    if (node === 0) {
+      const cached = this.byScope[scope];
+      if (cached !== undefined) return cached;
+    }
+    const name = `service/${key}/${node}`;
+    let s = this.byKey.get(name);
+    if (s === undefined) {
+      s = new ServiceTimeSampler(stream32(this.seed, name));
+      this.byKey.set(name, s);
+    }
+    if (node === 0) this.byScope[scope] = s;
+    return s;
   }
 }

@@ -38,6 +38,8 @@ import { CookieJar } from '../routing/sticky-cookies.js';
 import type { Distribution, Scenario, ScheduledEvent } from '../scenario/scenario-model.js';
 import type { TraceRow } from '../scenario/trace.js';
 import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
+import { nodeOfTuple } from '../schedulers/cluster.js';
+import { hash4 } from '../schedulers/hash.js';
 import { apply } from '../topology/apply.js';
 import type { TopologyState } from '../topology/types.js';
 import { ipToNumber } from '../util/ip.js';
@@ -55,7 +57,14 @@ import {
   memberDistributions,
   runStarted,
 } from './run-start.js';
-import { ServiceTimeSampler } from './service-sampler.js';
+import { ServiceStreams } from './service-sampler.js';
+import { planCut, type ShardCut, type ShardOption } from './shard-cut.js';
+
+/** Whether a scope's requests are this shard's: not known yet, no, yes, by the request's CLB node. */
+const OWN_UNKNOWN = 0;
+const OWN_NO = 1;
+const OWN_YES = 2;
+const OWN_BY_NODE = 3;
 
 const PRIO_WORLD = 0;
 const PRIO_HEALTH = 1;
@@ -77,6 +86,8 @@ export interface RunOptions {
   readonly requests?: number;
   /** How the scenario is named in the journal (default: its path as loaded). */
   readonly scenarioLabel?: string;
+  /** Replay only this shard of the run (docs/SCALE.md): the requests of the units it owns. */
+  readonly shard?: ShardOption;
 }
 
 export interface Progress {
@@ -125,7 +136,14 @@ export class Simulation {
   private readonly timeline: ScheduledEvent[];
   private now = 0;
   private requests = 0;
+  /** Requests this run journals: all of them, or the shard's own. */
+  private routed = 0;
   private finished = false;
+  /** The cut when this run is one shard of a run, else null. */
+  private readonly cut: ShardCut | null;
+  private readonly shardIndex: number;
+  /** Per scope index: OWN_* (UNKNOWN until its first request). */
+  private ownership = new Int8Array(16);
   private readonly until: number;
 
   // Traffic.
@@ -148,7 +166,7 @@ export class Simulation {
   private readonly expected: number;
 
   // Service time and in-flight requests.
-  private readonly service: ServiceTimeSampler;
+  private readonly service: ServiceStreams;
   private readonly latencyModelled: boolean;
   private distByScope: (Distribution | null)[][] = [];
   private readonly inflight = new InflightRequests();
@@ -174,12 +192,23 @@ export class Simulation {
     this.jar = clients.keepCookies ? new CookieJar() : null;
     this.mixRandom = stream32(seed, 'mix');
     this.clientRandom = stream32(seed, 'clients');
-    this.service = new ServiceTimeSampler(stream32(seed, 'service'));
+    this.service = new ServiceStreams(seed);
     this.latencyModelled = isLatencyModelled(traffic?.service);
     const requestCap = options.requests ?? traffic?.requests;
     this.batch.pushControl(
       runStarted(scenario, seed, options.scenarioLabel, requestCap, this.latencyModelled),
     );
+    const shard = options.shard;
+    this.cut = shard === undefined ? null : planCut(scenario, shard.count);
+    this.shardIndex = shard?.index ?? 0;
+    if (shard !== undefined)
+      this.batch.pushControl({
+        type: 'ShardStarted',
+        t: 0,
+        index: shard.index,
+        count: shard.count,
+        units: this.cut!.unitsOf(shard.index),
+      });
 
     this.balancer = this.createBalancer(state);
     this.picker = this.balancer.picker;
@@ -327,6 +356,8 @@ export class Simulation {
     const now = this.now;
     const tpl = this.templates[r.template];
     this.resolveCache.resolve(r.template, tpl.listener, tpl.host, tpl.path, out);
+    if (this.cut !== null && !this.owns(out, r)) return;
+    this.routed++;
     if (out.outcome === OUTCOME_OK) {
       const jar = this.jar;
       const cookie =
@@ -353,7 +384,8 @@ export class Simulation {
       this.finishConnection(out);
       return;
     }
-    const latency = this.service.sample(dist) + r.penalty;
+    const latency =
+      this.service.sampler(out.scope, this.scopes[out.scope].key, out.node).sample(dist) + r.penalty;
     const slot = this.inflight.add(r.id, now, out);
     this.heap.push(now + latency, PRIO_COMPLETION, EV_COMPLETION, slot);
   }
@@ -393,6 +425,31 @@ export class Simulation {
     const s = this.scopes[c.scope];
     if (s.countsConnections) this.picker.release(c);
     if (s.lvsInactive) this.inactive.push(this.now, c);
+  }
+
+  // ---- shards ---------------------------------------------------------------------------------
+
+  /** Whether this shard replays the request `out` resolved (docs/SCALE.md, engine/shard-cut.ts). */
+  private owns(out: RouteResult, r: RequestRow): boolean {
+    const cut = this.cut!;
+    if (out.outcome !== OUTCOME_OK) return this.shardIndex === 0;
+    const scope = out.scope;
+    if (scope >= this.ownership.length) {
+      const grown = new Int8Array(Math.max(scope + 1, this.ownership.length * 2));
+      grown.set(this.ownership);
+      this.ownership = grown;
+    }
+    let own = this.ownership[scope];
+    if (own === OWN_UNKNOWN) {
+      const owner = cut.ownerOfScope(this.scopes[scope].key);
+      own = owner < 0 ? OWN_BY_NODE : owner === this.shardIndex ? OWN_YES : OWN_NO;
+      this.ownership[scope] = own;
+    }
+    if (own !== OWN_BY_NODE) return own === OWN_YES;
+    const s = this.scopes[scope];
+    const l = this.balancer.listeners[out.listener].spec;
+    const node = nodeOfTuple(hash4(r.clientIp, r.clientPort, 0, l.port), s.cluster!.nodes);
+    return cut.ownerOfNode(s.key, node) === this.shardIndex;
   }
 
   // ---- the journal: every request row is written here ---------------------------------------
@@ -457,7 +514,7 @@ export class Simulation {
 
   private finish(partial: boolean): void {
     this.finished = true;
-    this.control({ type: 'RunFinished', t: this.now, requests: this.requests, partial });
+    this.control({ type: 'RunFinished', t: this.now, requests: this.routed, partial });
     this.flush();
     this.journal$.complete();
   }

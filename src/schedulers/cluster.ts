@@ -31,6 +31,11 @@ function mod(h: number, n: number): number {
   return h - Math.floor(h / n) * n;
 }
 
+/** The CLB node a client 4-tuple hash reaches among `nodes` (LVS spreads flows by the tuple). */
+export function nodeOfTuple(tupleHash: number, nodes: number): number {
+  return nodes === 1 ? 0 : mod(fmix32(tupleHash ^ NODE_SALT), nodes);
+}
+
 export class SchedulerCluster {
   /** The instance serving (node, worker) at `node * workers + worker` (shared entries repeat). */
   readonly instances: Scheduler[];
@@ -89,7 +94,7 @@ export class SchedulerCluster {
   /** Select the instance a client 4-tuple reaches (sets `lastNode`, `lastWorker`). */
   route(tupleHash: number): void {
     if (this.instances.length === 1) return;
-    const node = this.nodes === 1 ? 0 : mod(fmix32(tupleHash ^ NODE_SALT), this.nodes);
+    const node = nodeOfTuple(tupleHash, this.nodes);
     const worker =
       this.workers === 1 || !this.perWorker ? 0 : mod(fmix32(tupleHash ^ WORKER_SALT), this.workers);
     this.lastNode = node;
