@@ -4,6 +4,7 @@
  * helpers stay behind their modules.
  */
 
+export { type CutUnit, planCut, ShardCut, type ShardOption } from './engine/shard-cut.js';
 export { type Progress, type RunOptions, Simulation, worldAt } from './engine/simulation.js';
 // Importing a real CLB: saved Describe* responses or a Terraform state → a scenario.
 export { type AliyunImportOptions, importAliyun } from './import/aliyun-import.js';
@@ -54,7 +55,8 @@ export {
   writeReportFiles,
 } from './report/render/render-report.js';
 export type { Report } from './report/report-model.js';
-export { createReportProjections, reportFromBatches } from './report/report-projection.js';
+export { createReportProjections, reportFromBatches, reportFromStates } from './report/report-projection.js';
+export { REPORT_STATE_SCHEMA, ReportMergeError, type ReportState } from './report/report-state.js';
 // Routing and scheduling.
 export {
   Balancer,
@@ -94,6 +96,8 @@ export { explainUri, normalizeUri, normalUriEnd, type UriExplanation } from './r
 // Fanning out: sweeps over seeds, Kubernetes Jobs of shards.
 export { type K8sJob, type K8sJobOptions, k8sJob, renderK8sJob } from './scale/k8s-job.js';
 export { formatSeeds, parseSeeds } from './scale/seed-range.js';
+export { replayOnWorkers, type ShardedRunOptions } from './scale/shard-pool.js';
+export { runShardTask, type ShardTask } from './scale/shard-worker.js';
 export type { Spread, SpreadBackend, SpreadEpoch, Stat } from './scale/spread.js';
 export { renderSpread, SWEEP_FORMATS, type SweepFormat } from './scale/spread-render.js';
 export { type SweepOptions, sweepScenario } from './scale/sweep.js';

@@ -12,6 +12,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { arrivalSource } from '../engine/run-start.js';
+import type { ShardOption } from '../engine/shard-cut.js';
 import type { Progress } from '../engine/simulation.js';
 import type { JournalSink } from '../journal/journal-batch.js';
 import { replayScenario } from '../pipeline/replay.js';
@@ -23,6 +25,7 @@ import {
   writeReportFiles,
 } from '../report/render/render-report.js';
 import type { Report } from '../report/report-model.js';
+import { defaultShardWorkers, replayOnWorkers } from '../scale/shard-pool.js';
 import { checkScenario } from '../scenario/check.js';
 import { loadScenario } from '../scenario/load.js';
 import { MAX_REQUESTS } from '../scenario/scenario-compiler.js';
@@ -48,7 +51,16 @@ export interface ReplayOptions {
   format: string;
   out?: string;
   quiet?: boolean;
+  /** `K/N`: replay only shard K of N (0-based), for `slbsim merge`. */
+  shard?: string;
+  /** Worker threads (each a shard, merged in-process). */
+  workers?: string;
 }
+
+/** Below this many expected requests `--workers` defaults to 1: starting threads would cost more. */
+export const WORKERS_MIN_REQUESTS = 2_000_000;
+/** The most shards a run is cut into. */
+export const MAX_SHARDS = 4096;
 
 export async function replay(file: string, opts: ReplayOptions): Promise<number> {
   if (!isReportFormat(opts.format))
@@ -64,17 +76,52 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
       throw err;
     }
   }
+  const shard = opts.shard === undefined ? undefined : shardOption(opts.shard);
+  const explicitWorkers =
+    opts.workers === undefined ? undefined : positiveInt('--workers', 1024)(opts.workers);
+  if (explicitWorkers !== undefined && explicitWorkers > 1) {
+    const single =
+      shard !== undefined
+        ? '--shard'
+        : opts.record !== undefined
+          ? '--record'
+          : opts.journal !== undefined
+            ? '--journal'
+            : undefined;
+    if (single !== undefined)
+      throw new UserError([
+        `--workers ${explicitWorkers}: ${single} writes one shard's or one run's files; run the shards yourself (--shard K/N, each with its own files) and fold them with slbsim merge`,
+      ]);
+  }
   checkOutputPaths({ ...opts, inputs: [['the scenario file', file]] });
   const scenario = withUrlMatching(loadChecked(file, { seed, requests }), opts.urlMatching);
   checkOutputPaths({ ...opts, inputs: [['the trace file', scenario.traffic?.trace?.file]] });
-  const { report, interrupted, signal, failures } = await simulate(scenario, {
-    label: file,
-    seed,
-    requests,
-    record: opts.record,
-    journal: opts.journal,
-    progress: !opts.quiet && process.stderr.isTTY === true,
-  });
+  const workers =
+    explicitWorkers ??
+    (shard === undefined &&
+    opts.record === undefined &&
+    opts.journal === undefined &&
+    arrivalSource(scenario, seed ?? scenario.seed, requests ?? scenario.traffic?.requests).expected >=
+      WORKERS_MIN_REQUESTS
+      ? defaultShardWorkers()
+      : 1);
+  const { report, interrupted, signal, failures } =
+    workers > 1
+      ? await simulateOnWorkers(file, {
+          seed,
+          requests,
+          urlMatching: scenario.simulation.urlMatching,
+          workers,
+        })
+      : await simulate(scenario, {
+          label: file,
+          seed,
+          requests,
+          record: opts.record,
+          journal: opts.journal,
+          progress: !opts.quiet && process.stderr.isTTY === true,
+          shard,
+        });
   process.stdout.write(renderReport(report, opts.format, { color: process.stdout.isTTY === true }));
   let outFailed = false;
   if (opts.out !== undefined) {
@@ -148,6 +195,8 @@ export interface SimulateOptions {
   sinks?: readonly JournalSink[];
   /** Engine events per slice (default 50 000). */
   slice?: number;
+  /** Replay only this shard of the run. */
+  shard?: ShardOption;
 }
 
 export interface SimulateResult {
@@ -184,6 +233,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
         record: opts.record,
         journal: opts.journal,
         sinks: opts.sinks,
+        shard: opts.shard,
         slice: opts.slice ?? CLI_SLICE,
         onSlice: async (progress) => {
           if (opts.progress) bar = tick(bar, progress, started);
@@ -250,4 +300,48 @@ export function outputFileError(err: unknown, opts: { journal?: string }): unkno
   return new UserError([
     err instanceof FileError ? `${option}: ${e.message}` : `${option}: cannot write ${path} (${e.code})`,
   ]);
+}
+
+/** `--shard K/N` (0 ≤ K < N): which shard of the run to replay. */
+export function shardOption(value: string): ShardOption {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || count > MAX_SHARDS || index >= count)
+    throw new UserError([
+      `--shard: expected K/N with 0 ≤ K < N ≤ ${MAX_SHARDS} (shard K of N, counted from 0, e.g. 0/4), got "${value}"`,
+    ]);
+  return { index, count };
+}
+
+/** The run as `workers` shards on worker threads, merged; Ctrl-C / SIGTERM stop every shard. */
+async function simulateOnWorkers(
+  file: string,
+  opts: {
+    seed?: string;
+    requests?: number;
+    urlMatching: Scenario['simulation']['urlMatching'];
+    workers: number;
+  },
+): Promise<SimulateResult> {
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSigint = () => {
+    signal ??= 'SIGINT';
+  };
+  const onSigterm = () => {
+    signal ??= 'SIGTERM';
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  try {
+    const { report, interrupted } = await replayOnWorkers({
+      file,
+      ...opts,
+      stopped: () => signal !== undefined,
+    });
+    return { report, interrupted, ...(signal ? { signal } : {}), failures: [] };
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
 }

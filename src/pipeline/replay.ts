@@ -11,6 +11,7 @@
  * the result lists the failure; nothing is thrown through the journal stream.
  */
 
+import type { ShardOption } from '../engine/shard-cut.js';
 import { type Progress, Simulation } from '../engine/simulation.js';
 import type { JournalSink } from '../journal/journal-batch.js';
 import { JournalFileWriter } from '../journal/journal-file.js';
@@ -32,6 +33,8 @@ export interface ReplayOptions {
   readonly journal?: string;
   /** Extra journal consumers. */
   readonly sinks?: readonly JournalSink[];
+  /** Replay only this shard of the run (`--shard K/N`, docs/SCALE.md). */
+  readonly shard?: ShardOption;
   /** Events per slice (default 250 000). */
   readonly slice?: number;
   /** Called between slices; return true to stop (the report is then partial). */
@@ -55,6 +58,7 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
     seed: opts.seed,
     requests: opts.requests,
     scenarioLabel: opts.label,
+    shard: opts.shard,
   });
   const { projections, sinks, close, failures } = openSinks(opts);
   let streamError: unknown;

@@ -373,7 +373,11 @@ class ReportProjection implements JournalSink {
       faults: [...this.faults],
       topologyEvents: [...this.topology],
       timeline: { bucketUs: this.clock.width, buckets },
-      expectations: this.expectations.length > 0 ? evaluateExpectations(this.expectations, ctx) : null,
+      // A shard holds part of the run: its expectations are checked on the merged run.
+      expectations:
+        this.shard === null && this.expectations.length > 0
+          ? evaluateExpectations(this.expectations, ctx)
+          : null,
       ...(this.shard === null
         ? {}
         : {

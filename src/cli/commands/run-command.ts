@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../command-action.js';
-import { replay } from '../run-pipeline.js';
+import { replay, WORKERS_MIN_REQUESTS } from '../run-pipeline.js';
 
 /** `slbsim run` — replay a scenario in simulated time and report. */
 export function register(program: Command): void {
@@ -26,6 +26,14 @@ export function register(program: Command): void {
     .option('--format <format>', 'report format on stdout: table, json, md, html', 'table')
     .option('--out <dir>', 'also write report.json, report.md and report.html into <dir>')
     .option('--quiet', 'no progress bar')
+    .option(
+      '--shard <K/N>',
+      'replay only shard K of N (0-based; each shard a process, e.g. a Kubernetes Indexed Job pod); fold the shards with slbsim merge',
+    )
+    .option(
+      '--workers <n>',
+      `replay as n shards on worker threads and merge them (same report; default: the cores when the run has ≥ ${WORKERS_MIN_REQUESTS} requests and writes no --record/--journal, else 1)`,
+    )
     .addHelpText(
       'after',
       `
@@ -39,7 +47,10 @@ Examples:
   $ slbsim run scenarios/seed-case.yaml --format json > report.json
   $ slbsim run scenarios/weight-change.yaml --seed 7 --requests 100000 --record requests.parquet
   $ slbsim run scenarios/backend-failure.yaml --journal run.jsonl --out reports/failure
-  $ slbsim report run.jsonl   # the same report, from the journal alone`,
+  $ slbsim report run.jsonl   # the same report, from the journal alone
+  $ slbsim run bench/engine-10m.yaml --workers 2   # two threads, the same report as --workers 1
+  $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out shard-0   # then 1/2, then:
+  $ slbsim merge shard-0/report.json shard-1/report.json`,
     )
     .action(action(replay));
 }

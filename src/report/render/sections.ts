@@ -21,6 +21,12 @@ export function reportBlocks(r: Report): Block[] {
       tone: 'warn',
       text: 'PARTIAL: the run was interrupted before the scenario ended.',
     });
+  if (r.shard)
+    out.push({
+      kind: 'note',
+      tone: 'warn',
+      text: `SHARD ${r.shard.index} of ${r.shard.count}: only the requests of ${r.shard.units.length} unit(s) of the run (${r.shard.units.join('; ') || 'none'}); expectations are checked on the merged run: slbsim merge <every shard's report.json>`,
+    });
   if (r.expectations) out.push(...expectationBlocks(r));
   for (const l of r.listeners) out.push(...listenerBlocks(l, r));
   for (const g of r.groups) out.push(...groupBlocks(g, r));

@@ -1,0 +1,81 @@
+/**
+ * `slbsim run --workers N`: the run cut into N shards (engine/shard-cut.ts), each replayed on a
+ * worker thread of a piscina pool, and their states merged in the main thread into the report the
+ * run gives on one thread — byte for byte, whatever N (docs/SCALE.md). Every worker draws every
+ * arrival and routes only its own units' requests, so N workers do at most N times the arrival
+ * draws of one and about 1/N of the rest each.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { Report } from '../report/report-model.js';
+import { reportFromStates } from '../report/report-projection.js';
+import type { ReportState } from '../report/report-state.js';
+import type { ShardTask } from './shard-worker.js';
+
+export interface ShardedRunOptions {
+  readonly file: string;
+  readonly seed?: string;
+  readonly requests?: number;
+  readonly urlMatching?: ShardTask['urlMatching'];
+  readonly workers: number;
+  /** Polled while the shards run; true stops them (Ctrl-C): the report is then partial. */
+  readonly stopped?: () => boolean;
+}
+
+/** The worker count `--workers` defaults to: the machine's cores. */
+export function defaultShardWorkers(): number {
+  return availableParallelism();
+}
+
+/** The worker module, built beside this file; from the TypeScript sources, the built copy in dist/. */
+export function shardWorkerFile(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const sibling = join(here, 'shard-worker.js');
+  if (existsSync(sibling)) return sibling;
+  const built = resolve(here, '../../dist/scale/shard-worker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`the shard worker is not built (no ${sibling} nor ${built}): run npm run build`);
+}
+
+/** Replay the scenario as `workers` shards on worker threads and merge them into its report. */
+export async function replayOnWorkers(
+  opts: ShardedRunOptions,
+): Promise<{ report: Report; interrupted: boolean }> {
+  const count = opts.workers;
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const pool = new Piscina<ShardTask, ReportState>({
+    filename: shardWorkerFile(),
+    minThreads: count,
+    maxThreads: count,
+    idleTimeout: 1000,
+  });
+  let interrupted = false;
+  const poll = setInterval(() => {
+    if (!interrupted && opts.stopped?.()) {
+      interrupted = true;
+      Atomics.store(stop, 0, 1);
+    }
+  }, 50);
+  try {
+    const states = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        pool.run({
+          file: opts.file,
+          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          ...(opts.requests === undefined ? {} : { requests: opts.requests }),
+          ...(opts.urlMatching === undefined ? {} : { urlMatching: opts.urlMatching }),
+          index,
+          count,
+          stop,
+        }),
+      ),
+    );
+    return { report: reportFromStates(states), interrupted };
+  } finally {
+    clearInterval(poll);
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadChecked } from '../../src/cli/run-pipeline.js';
+import { simulateScenario } from '../../src/pipeline/replay.js';
+import { renderReport } from '../../src/report/render/render-report.js';
+import { reportFromStates } from '../../src/report/report-projection.js';
+import { replayOnWorkers } from '../../src/scale/shard-pool.js';
+import { runShardTask } from '../../src/scale/shard-worker.js';
+
+describe('replayOnWorkers (run --workers N)', () => {
+  it.each(['scenarios/cluster-vs-exact.yaml', 'scenarios/wlc-long-connections.yaml'])(
+    '%s on 2 worker threads gives the report of one thread, byte for byte',
+    async (file) => {
+      const one = await simulateScenario(loadChecked(file, {}), { label: file });
+      const { report, interrupted } = await replayOnWorkers({ file, workers: 2, urlMatching: 'normalized' });
+      expect(interrupted).toBe(false);
+      expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+    },
+  );
+
+  it('runs the same shard task in-thread as the workers do', async () => {
+    const file = 'scenarios/backend-failure.yaml';
+    const one = await simulateScenario(loadChecked(file, {}), { label: file });
+    const states = await Promise.all([0, 1, 2].map((index) => runShardTask({ file, index, count: 3 })));
+    expect(renderReport(reportFromStates(states), 'md')).toBe(renderReport(one, 'md'));
+  });
+});
