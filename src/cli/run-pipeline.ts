@@ -112,6 +112,7 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
           requests,
           urlMatching: scenario.simulation.urlMatching,
           workers,
+          fed: scenario.traffic?.trace === undefined,
         })
       : await simulate(scenario, {
           label: file,
@@ -322,6 +323,8 @@ async function simulateOnWorkers(
     requests?: number;
     urlMatching: Scenario['simulation']['urlMatching'];
     workers: number;
+    /** Arrivals drawn once and fed to the shards (a synthetic run), or each shard reads the trace. */
+    fed: boolean;
   },
 ): Promise<SimulateResult> {
   let signal: 'SIGINT' | 'SIGTERM' | undefined;

@@ -22,6 +22,8 @@ import { Balancer, RouteResult } from '../routing/balancer.js';
 import { OUTCOME_OK } from '../routing/outcomes.js';
 import { compileTopology } from '../routing/route-compiler.js';
 import type { Scenario } from '../scenario/scenario-model.js';
+import { nodeOfTuple } from '../schedulers/cluster.js';
+import { hash4 } from '../schedulers/hash.js';
 import { apply } from '../topology/apply.js';
 import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
 
@@ -77,6 +79,44 @@ export class ShardCut {
   /** The units shard `index` replays, by name. */
   unitsOf(index: number): string[] {
     return this.units.filter((u) => u.shard === index).map((u) => u.name);
+  }
+}
+
+/**
+ * Which shard owns each request, cached per scope index: the one lookup the engine (a shard
+ * skipping others' requests) and the arrival feed (handing each request to its shard) share.
+ */
+export class ShardOwnership {
+  /** Per scope index: the owning shard + 1; 0 = not known yet; -1 = cut by node. */
+  private owner = new Int32Array(16);
+
+  constructor(private readonly cut: ShardCut) {}
+
+  /**
+   * The shard of a request that resolved to `scope` (key `key`, `nodes` CLB nodes, on a listener
+   * of port `port`) from the client `clientIp:clientPort`; -1 scope (refused, 400) → shard 0.
+   */
+  ownerOf(
+    scope: number,
+    key: string,
+    nodes: number,
+    port: number,
+    clientIp: number,
+    clientPort: number,
+  ): number {
+    if (scope < 0) return 0;
+    if (scope >= this.owner.length) {
+      const grown = new Int32Array(Math.max(scope + 1, this.owner.length * 2));
+      grown.set(this.owner);
+      this.owner = grown;
+    }
+    let o = this.owner[scope];
+    if (o === 0) {
+      o = this.cut.ownerOfScope(key) + 1;
+      this.owner[scope] = o;
+    }
+    if (o > 0) return o - 1;
+    return this.cut.ownerOfNode(key, nodeOfTuple(hash4(clientIp, clientPort, 0, port), nodes));
   }
 }
 

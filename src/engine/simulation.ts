@@ -38,14 +38,14 @@ import { CookieJar } from '../routing/sticky-cookies.js';
 import type { Distribution, Scenario, ScheduledEvent } from '../scenario/scenario-model.js';
 import type { TraceRow } from '../scenario/trace.js';
 import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
-import { nodeOfTuple } from '../schedulers/cluster.js';
-import { hash4 } from '../schedulers/hash.js';
 import { apply } from '../topology/apply.js';
 import type { TopologyState } from '../topology/types.js';
 import { ipToNumber } from '../util/ip.js';
 import { type RandomStream, stream32 } from '../util/rng.js';
 import type { AliasTable } from './alias.js';
+import { FeedReader, type FeedRing } from './arrival-feed.js';
 import type { ArrivalStream } from './arrivals.js';
+import { RequestDraw } from './client-draw.js';
 import { HealthModel } from './health.js';
 import { EventHeap } from './heap.js';
 import { InflightRequests } from './inflight.js';
@@ -58,13 +58,7 @@ import {
   runStarted,
 } from './run-start.js';
 import { ServiceStreams } from './service-sampler.js';
-import { planCut, type ShardCut, type ShardOption } from './shard-cut.js';
-
-/** Whether a scope's requests are this shard's: not known yet, no, yes, by the request's CLB node. */
-const OWN_UNKNOWN = 0;
-const OWN_NO = 1;
-const OWN_YES = 2;
-const OWN_BY_NODE = 3;
+import { planCut, type ShardCut, type ShardOption, ShardOwnership } from './shard-cut.js';
 
 const PRIO_WORLD = 0;
 const PRIO_HEALTH = 1;
@@ -88,6 +82,11 @@ export interface RunOptions {
   readonly scenarioLabel?: string;
   /** Replay only this shard of the run (docs/SCALE.md): the requests of the units it owns. */
   readonly shard?: ShardOption;
+  /**
+   * With `shard`: take this shard's arrivals from a ring another thread fills (engine/arrival-feed.ts)
+   * instead of drawing every arrival and skipping the others'.
+   */
+  readonly feed?: FeedRing;
 }
 
 export interface Progress {
@@ -142,8 +141,7 @@ export class Simulation {
   /** The cut when this run is one shard of a run, else null. */
   private readonly cut: ShardCut | null;
   private readonly shardIndex: number;
-  /** Per scope index: OWN_* (UNKNOWN until its first request). */
-  private ownership = new Int8Array(16);
+  private readonly ownership: ShardOwnership | null;
   private readonly until: number;
 
   // Traffic.
@@ -151,16 +149,13 @@ export class Simulation {
   private readonly trace: Generator<TraceRow> | null;
   private nextArrival = Number.POSITIVE_INFINITY;
   private nextArrivalOrder = 0;
-  private readonly mix: AliasTable | null;
   private readonly templates: Template[] = [];
   private readonly templateByKey = new Map<string, number>();
   private pendingTraceRow: TraceRow | null = null;
-  private readonly mixRandom: RandomStream;
-  private readonly clientRandom: RandomStream;
-  private readonly clientIps: number;
-  private readonly clientPorts: number;
-  private readonly firstIp: number;
-  private readonly firstPort: number;
+  /** The mix and client draws of a synthetic run (null for a trace or a feed). */
+  private readonly draw: RequestDraw | null;
+  /** The arrivals this shard owns, drawn by another thread (`--workers`), or null. */
+  private readonly feed: FeedReader | null;
   /** The clients' cookie jars, when they keep cookies. */
   private readonly jar: CookieJar | null;
   private readonly expected: number;
@@ -185,13 +180,7 @@ export class Simulation {
     this.timeline = timeline;
 
     const clients = traffic?.clients ?? SINGLE_CLIENT;
-    this.clientIps = clients.ips;
-    this.clientPorts = clients.portsPerIp;
-    this.firstIp = ipToNumber(clients.firstIp) ?? ipToNumber(SINGLE_CLIENT.firstIp)!;
-    this.firstPort = clients.firstPort;
     this.jar = clients.keepCookies ? new CookieJar() : null;
-    this.mixRandom = stream32(seed, 'mix');
-    this.clientRandom = stream32(seed, 'clients');
     this.service = new ServiceStreams(seed);
     this.latencyModelled = isLatencyModelled(traffic?.service);
     const requestCap = options.requests ?? traffic?.requests;
@@ -200,6 +189,7 @@ export class Simulation {
     );
     const shard = options.shard;
     this.cut = shard === undefined ? null : planCut(scenario, shard.count);
+    this.ownership = this.cut === null ? null : new ShardOwnership(this.cut);
     this.shardIndex = shard?.index ?? 0;
     if (shard !== undefined)
       this.batch.pushControl({
@@ -224,7 +214,9 @@ export class Simulation {
     const source = arrivalSource(scenario, seed, requestCap);
     this.arrivals = source.arrivals;
     this.trace = source.trace;
-    this.mix = source.mix;
+    this.feed = options.feed === undefined ? null : new FeedReader(options.feed);
+    this.draw =
+      source.mix === null || this.feed !== null ? null : new RequestDraw(scenario, seed, source.mix);
     this.expected = source.expected;
     if (source.mix !== null)
       for (const m of traffic!.mix) this.defineTemplate(m.listener, m.host, m.path, m.method);
@@ -305,7 +297,9 @@ export class Simulation {
   // ---- arrivals ------------------------------------------------------------------------------
 
   private advanceArrival(): void {
-    if (this.arrivals) {
+    if (this.feed) {
+      this.nextArrival = this.feed.next();
+    } else if (this.arrivals) {
       this.nextArrival = this.arrivals.next();
     } else if (this.trace) {
       const next = this.trace.next();
@@ -325,12 +319,19 @@ export class Simulation {
       r.template = this.defineTemplate(trace.listener, trace.host, trace.path, 'GET');
       r.clientIp = trace.clientIp;
       r.clientPort = trace.clientPort;
+    } else if (this.feed) {
+      const f = this.feed;
+      r.template = f.template;
+      r.clientIp = f.clientIp;
+      r.clientPort = f.clientPort;
+      // The feed numbers every request of the run; this shard sees only its own.
+      this.requests = f.id;
     } else {
-      r.template = this.mix!.draw(this.mixRandom);
-      const c = Math.floor(this.clientRandom() * this.clientIps * this.clientPorts);
-      const ipIndex = Math.floor(c / this.clientPorts);
-      r.clientIp = (this.firstIp + ipIndex) >>> 0;
-      r.clientPort = this.firstPort + (c - ipIndex * this.clientPorts);
+      const d = this.draw!;
+      d.draw();
+      r.template = d.template;
+      r.clientIp = d.clientIp;
+      r.clientPort = d.clientPort;
     }
     r.id = this.requests++;
     r.attempts = 0;
@@ -356,7 +357,7 @@ export class Simulation {
     const now = this.now;
     const tpl = this.templates[r.template];
     this.resolveCache.resolve(r.template, tpl.listener, tpl.host, tpl.path, out);
-    if (this.cut !== null && !this.owns(out, r)) return;
+    if (this.cut !== null && this.feed === null && !this.owns(out, r)) return;
     this.routed++;
     if (out.outcome === OUTCOME_OK) {
       const jar = this.jar;
@@ -431,25 +432,13 @@ export class Simulation {
 
   /** Whether this shard replays the request `out` resolved (docs/SCALE.md, engine/shard-cut.ts). */
   private owns(out: RouteResult, r: RequestRow): boolean {
-    const cut = this.cut!;
     if (out.outcome !== OUTCOME_OK) return this.shardIndex === 0;
-    const scope = out.scope;
-    if (scope >= this.ownership.length) {
-      const grown = new Int8Array(Math.max(scope + 1, this.ownership.length * 2));
-      grown.set(this.ownership);
-      this.ownership = grown;
-    }
-    let own = this.ownership[scope];
-    if (own === OWN_UNKNOWN) {
-      const owner = cut.ownerOfScope(this.scopes[scope].key);
-      own = owner < 0 ? OWN_BY_NODE : owner === this.shardIndex ? OWN_YES : OWN_NO;
-      this.ownership[scope] = own;
-    }
-    if (own !== OWN_BY_NODE) return own === OWN_YES;
-    const s = this.scopes[scope];
-    const l = this.balancer.listeners[out.listener].spec;
-    const node = nodeOfTuple(hash4(r.clientIp, r.clientPort, 0, l.port), s.cluster!.nodes);
-    return cut.ownerOfNode(s.key, node) === this.shardIndex;
+    const s = this.scopes[out.scope];
+    const port = this.balancer.listeners[out.listener].spec.port;
+    return (
+      this.ownership!.ownerOf(out.scope, s.key, s.cluster!.nodes, port, r.clientIp, r.clientPort) ===
+      this.shardIndex
+    );
   }
 
   // ---- the journal: every request row is written here ---------------------------------------

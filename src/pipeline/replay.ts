@@ -11,6 +11,7 @@
  * the result lists the failure; nothing is thrown through the journal stream.
  */
 
+import type { FeedRing } from '../engine/arrival-feed.js';
 import type { ShardOption } from '../engine/shard-cut.js';
 import { type Progress, Simulation } from '../engine/simulation.js';
 import type { JournalSink } from '../journal/journal-batch.js';
@@ -35,6 +36,8 @@ export interface ReplayOptions {
   readonly sinks?: readonly JournalSink[];
   /** Replay only this shard of the run (`--shard K/N`, docs/SCALE.md). */
   readonly shard?: ShardOption;
+  /** With `shard`: its arrivals, drawn by another thread (engine/arrival-feed.ts). */
+  readonly feed?: FeedRing;
   /** Events per slice (default 250 000). */
   readonly slice?: number;
   /** Called between slices; return true to stop (the report is then partial). */
@@ -59,6 +62,7 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
     requests: opts.requests,
     scenarioLabel: opts.label,
     shard: opts.shard,
+    feed: opts.feed,
   });
   const { projections, sinks, close, failures } = openSinks(opts);
   let streamError: unknown;

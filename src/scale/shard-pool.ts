@@ -10,10 +10,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { createFeedRing } from '../engine/arrival-feed.js';
 import type { Report } from '../report/report-model.js';
 import { reportFromStates } from '../report/report-projection.js';
 import type { ReportState } from '../report/report-state.js';
-import type { ShardTask } from './shard-worker.js';
+import type { DrawTask, ShardTask } from './shard-worker.js';
 
 export interface ShardedRunOptions {
   readonly file: string;
@@ -40,16 +41,22 @@ export function shardWorkerFile(): string {
   throw new Error(`the shard worker is not built (no ${sibling} nor ${built}): run npm run build`);
 }
 
-/** Replay the scenario as `workers` shards on worker threads and merge them into its report. */
+/**
+ * Replay the scenario as `workers` shards on worker threads and merge them into its report. A
+ * synthetic run (phases and a mix, `fed`) gets one more thread that draws every arrival once and
+ * feeds each shard its own (engine/arrival-feed.ts); with a trace every shard reads it.
+ */
 export async function replayOnWorkers(
-  opts: ShardedRunOptions,
+  opts: ShardedRunOptions & { readonly fed: boolean },
 ): Promise<{ report: Report; interrupted: boolean }> {
   const count = opts.workers;
   const stop = new Int32Array(new SharedArrayBuffer(4));
-  const pool = new Piscina<ShardTask, ReportState>({
+  const rings = opts.fed ? Array.from({ length: count }, () => createFeedRing()) : null;
+  const threads = count + (rings === null ? 0 : 1);
+  const pool = new Piscina<ShardTask | DrawTask, ReportState | number>({
     filename: shardWorkerFile(),
-    minThreads: count,
-    maxThreads: count,
+    minThreads: threads,
+    maxThreads: threads,
     idleTimeout: 1000,
   });
   let interrupted = false;
@@ -59,21 +66,24 @@ export async function replayOnWorkers(
       Atomics.store(stop, 0, 1);
     }
   }, 50);
+  const common = {
+    file: opts.file,
+    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    ...(opts.requests === undefined ? {} : { requests: opts.requests }),
+    ...(opts.urlMatching === undefined ? {} : { urlMatching: opts.urlMatching }),
+    stop,
+  };
   try {
-    const states = await Promise.all(
+    const drawn = rings === null ? null : pool.run({ kind: 'draw', ...common, rings });
+    const states = (await Promise.all(
       Array.from({ length: count }, (_, index) =>
-        pool.run({
-          file: opts.file,
-          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-          ...(opts.requests === undefined ? {} : { requests: opts.requests }),
-          ...(opts.urlMatching === undefined ? {} : { urlMatching: opts.urlMatching }),
-          index,
-          count,
-          stop,
-        }),
+        pool.run({ ...common, index, count, ...(rings === null ? {} : { feed: rings[index] }) }),
       ),
-    );
-    return { report: reportFromStates(states), interrupted };
+    )) as ReportState[];
+    await drawn;
+    const report = reportFromStates(states);
+    // A shard may reach the end of its feed before it sees the stop: the run is partial all the same.
+    return { report: interrupted ? { ...report, partial: true } : report, interrupted };
   } finally {
     clearInterval(poll);
     await pool.destroy();

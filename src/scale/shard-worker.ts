@@ -5,6 +5,8 @@
  * module has no side effects: the pool calls the default export in its workers, and the same
  * function runs in-thread.
  */
+import { drawArrivals } from '../engine/arrival-draw.js';
+import type { FeedRing } from '../engine/arrival-feed.js';
 import { replayScenario } from '../pipeline/replay.js';
 import type { ReportState } from '../report/report-state.js';
 import { loadScenario } from '../scenario/load.js';
@@ -20,9 +22,22 @@ export interface ShardTask {
   readonly count: number;
   /** Set to 1 by the main thread to stop every shard (Ctrl-C): each returns a partial state. */
   readonly stop?: Int32Array;
+  /** This shard's arrivals come from this ring (filled by a `DrawTask`), not from its own draws. */
+  readonly feed?: FeedRing;
 }
 
-function scenarioOf(task: ShardTask): Scenario {
+/** Draw every arrival of the run into the shards' rings (one thread, beside the shards). */
+export interface DrawTask {
+  readonly kind: 'draw';
+  readonly file: string;
+  readonly seed?: string;
+  readonly requests?: number;
+  readonly urlMatching?: Scenario['simulation']['urlMatching'];
+  readonly rings: readonly FeedRing[];
+  readonly stop?: Int32Array;
+}
+
+function scenarioOf(task: Omit<ShardTask, 'index' | 'count'>): Scenario {
   const overrides = {
     ...(task.seed === undefined ? {} : { seed: task.seed }),
     ...(task.requests === undefined ? {} : { requests: task.requests }),
@@ -47,9 +62,23 @@ export async function runShardTask(task: ShardTask): Promise<ReportState> {
     seed: task.seed,
     requests: task.requests,
     shard: { index: task.index, count: task.count },
+    ...(task.feed === undefined ? {} : { feed: task.feed }),
     onSlice: stop === undefined ? undefined : () => Atomics.load(stop, 0) === 1,
   });
   return state;
 }
 
-export default runShardTask;
+/** Draw the run's arrivals into the rings; returns how many. */
+export function runDrawTask(task: DrawTask): number {
+  return drawArrivals(scenarioOf(task), {
+    ...(task.seed === undefined ? {} : { seed: task.seed }),
+    ...(task.requests === undefined ? {} : { requests: task.requests }),
+    rings: task.rings,
+    ...(task.stop === undefined ? {} : { stop: task.stop }),
+  });
+}
+
+/** The pool's entry: a shard to replay, or the arrivals to draw. */
+export default function run(task: ShardTask | DrawTask): Promise<ReportState> | number {
+  return 'kind' in task ? runDrawTask(task) : runShardTask(task);
+}

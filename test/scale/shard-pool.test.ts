@@ -7,11 +7,21 @@ import { replayOnWorkers } from '../../src/scale/shard-pool.js';
 import { runShardTask } from '../../src/scale/shard-worker.js';
 
 describe('replayOnWorkers (run --workers N)', () => {
-  it.each(['scenarios/cluster-vs-exact.yaml', 'scenarios/wlc-long-connections.yaml'])(
-    '%s on 2 worker threads gives the report of one thread, byte for byte',
-    async (file) => {
+  it.each([
+    ['scenarios/cluster-vs-exact.yaml', true],
+    ['scenarios/wlc-long-connections.yaml', true],
+    ['scenarios/backend-failure.yaml', false],
+    ['scenarios/trace-replay.yaml', false],
+  ])(
+    '%s on 2 worker threads (arrivals fed: %s) gives the report of one thread, byte for byte',
+    async (file, fed) => {
       const one = await simulateScenario(loadChecked(file, {}), { label: file });
-      const { report, interrupted } = await replayOnWorkers({ file, workers: 2, urlMatching: 'normalized' });
+      const { report, interrupted } = await replayOnWorkers({
+        file,
+        workers: 2,
+        urlMatching: 'normalized',
+        fed,
+      });
       expect(interrupted).toBe(false);
       expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
     },
