@@ -25,7 +25,12 @@ Examples:
   $ slbsim state scenarios/seed-case.yaml --at 30s --json
   $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host api.example.com --path /v1/items
   $ slbsim sequence --scheduler wrr --weights 5,1,1 --count 14
-  $ slbsim run scenarios/seed-case.yaml --format json`,
+  $ slbsim run scenarios/seed-case.yaml --format json
+  $ slbsim plan scenarios/seed-case.yaml --change scenarios/changes/seed-case-weights.yaml
+  $ slbsim logs scenarios/access-log-check.yaml scenarios/logs/access-log-check.jsonl
+  $ slbsim import aliyun describe-responses/ --out prod.yaml
+  $ slbsim sweep scenarios/tcp-consistent-hash.yaml --seeds 1..50
+  $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out s0   # then 1/2, then: slbsim merge s0/report.json s1/report.json`,
   );
   return program;
 }
