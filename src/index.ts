@@ -1,33 +1,30 @@
 /**
  * slbsim's public library surface. Everything a program needs to load scenarios, fold topology
  * events, route requests with CLB's semantics, replay traffic and read the results; internal
- * helpers stay behind their modules.
+ * helpers stay behind their modules. Exports are kept in path order, so they read by concept in the
+ * order of the data flow's folders: engine, import, journal, logs, pipeline, plan, record, report,
+ * routing, scale, scenario, schedulers, topology, util (docs/ARCHITECTURE.md).
  */
 
 export { type CutUnit, planCut, ShardCut, type ShardOption } from './engine/shard-cut.js';
 export { type Progress, type RunOptions, Simulation, worldAt } from './engine/simulation.js';
-// Importing a real CLB: saved Describe* responses or a Terraform state → a scenario.
 export { type AliyunImportOptions, importAliyun } from './import/aliyun-import.js';
 export type { ImportResult } from './import/import-result.js';
 export { importTerraform, type TerraformImportOptions } from './import/terraform-import.js';
 export { JournalDictionary } from './journal/dictionary.js';
-// Engine and journal.
 export * from './journal/journal-batch.js';
 export { JournalFileWriter, JournalFormatError, readJournalFile } from './journal/journal-file.js';
 export * from './journal/journal-rows.js';
-// Access logs held against the model (`slbsim logs`).
 export { checkAccessLog, type LogCheckOptions } from './logs/check-access-log.js';
 export { formatLogProblem, type LogProblem, LogReader, logFormatOf } from './logs/log-reader.js';
 export { LOGS_FORMATS, type LogsFormat, renderLogsReport } from './logs/logs-render.js';
 export type * from './logs/logs-report-model.js';
-// The replay pipeline.
 export {
   type ReplayOptions,
   type ReplayResult,
   replayScenario,
   simulateScenario,
 } from './pipeline/replay.js';
-// Plans: a change replayed before it is made.
 export { changeRejections, changeSpan, withChange } from './plan/apply-change.js';
 export { type Change, type ChangeLoadResult, loadChange, loadChangeText } from './plan/change-file.js';
 export { type PlanOptions, type PlanResult, planChange } from './plan/plan-change.js';
@@ -43,7 +40,6 @@ export {
 } from './plan/plan-model.js';
 export { isPlanFormat, PLAN_FORMATS, type PlanFormat, renderPlan } from './plan/plan-render.js';
 export type { RecordRow } from './record/columns.js';
-// Records and reports.
 export { openRecordWriter, recordFormatOf } from './record/open.js';
 export { readRecordFile } from './record/read.js';
 export { compareDistributions } from './report/distribution-compare.js';
@@ -57,7 +53,6 @@ export {
 export type { Report } from './report/report-model.js';
 export { createReportProjections, reportFromBatches, reportFromStates } from './report/report-projection.js';
 export { REPORT_STATE_SCHEMA, ReportMergeError, type ReportState } from './report/report-state.js';
-// Routing and scheduling.
 export {
   Balancer,
   type BalancerObserver,
@@ -93,7 +88,6 @@ export {
   type UrlMatching,
 } from './routing/rule-matcher.js';
 export { explainUri, normalizeUri, normalUriEnd, type UriExplanation } from './routing/uri-normalize.js';
-// Fanning out: sweeps over seeds, Kubernetes Jobs of shards.
 export { type K8sJob, type K8sJobOptions, k8sJob, renderK8sJob } from './scale/k8s-job.js';
 export { formatSeeds, parseSeeds } from './scale/seed-range.js';
 export { replayOnWorkers, type ShardedRunOptions } from './scale/shard-pool.js';
@@ -105,7 +99,6 @@ export { checkScenario } from './scenario/check.js';
 export { stateAt } from './scenario/fold-at.js';
 export { type LoadResult, loadScenario, loadScenarioText, MAX_SCENARIO_BYTES } from './scenario/load.js';
 export { HORIZON_US, MAX_EVENTS, MAX_REQUESTS } from './scenario/scenario-compiler.js';
-// Scenario files.
 export type * from './scenario/scenario-model.js';
 export { scenarioJsonSchema } from './scenario/schema.js';
 export { MAX_NESTING } from './scenario/source.js';
@@ -124,7 +117,6 @@ export * from './topology/lookup.js';
 export type { ApplyResult } from './topology/result.js';
 export * from './topology/scheduler-names.js';
 export { renderTree } from './topology/tree.js';
-// Topology: the vocabulary, the OpenAPI events, the fold, the Describe-shaped view.
 export * from './topology/types.js';
 export { OutputWriteError } from './util/output-file.js';
 export { VERSION } from './util/version.js';
