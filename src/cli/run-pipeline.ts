@@ -214,15 +214,7 @@ const CLI_SLICE = 50_000;
 
 /** Run a checked scenario to the end (or Ctrl-C / SIGTERM) and build its report. */
 export async function simulate(scenario: Scenario, opts: SimulateOptions): Promise<SimulateResult> {
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  const onSigint = () => {
-    signal ??= 'SIGINT';
-  };
-  const onSigterm = () => {
-    signal ??= 'SIGTERM';
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  const signals = watchSignals();
   const started = Date.now();
   let bar: SingleBar | undefined;
   try {
@@ -239,7 +231,7 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
         onSlice: async (progress) => {
           if (opts.progress) bar = tick(bar, progress, started);
           await new Promise<void>((resolve) => setImmediate(resolve));
-          return signal !== undefined;
+          return signals.signal !== undefined;
         },
       }),
     );
@@ -253,12 +245,11 @@ export async function simulate(scenario: Scenario, opts: SimulateOptions): Promi
     return {
       report: result.report,
       interrupted: result.interrupted,
-      ...(signal === undefined ? {} : { signal }),
+      ...(signals.signal === undefined ? {} : { signal: signals.signal }),
       failures: result.failures,
     };
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    signals.dispose();
     bar?.stop();
   }
 }
@@ -327,24 +318,35 @@ async function simulateOnWorkers(
     fed: boolean;
   },
 ): Promise<SimulateResult> {
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  const onSigint = () => {
-    signal ??= 'SIGINT';
-  };
-  const onSigterm = () => {
-    signal ??= 'SIGTERM';
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
+  const signals = watchSignals();
   try {
     const { report, interrupted } = await replayOnWorkers({
       file,
       ...opts,
-      stopped: () => signal !== undefined,
+      stopped: () => signals.signal !== undefined,
     });
-    return { report, interrupted, ...(signal ? { signal } : {}), failures: [] };
+    return { report, interrupted, ...(signals.signal ? { signal: signals.signal } : {}), failures: [] };
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    signals.dispose();
   }
+}
+
+/** The first of SIGINT / SIGTERM the process gets until `dispose` (a run stops at its next slice). */
+function watchSignals(): { readonly signal: 'SIGINT' | 'SIGTERM' | undefined; dispose(): void } {
+  const watch = {
+    signal: undefined as 'SIGINT' | 'SIGTERM' | undefined,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    },
+  };
+  const onSigint = () => {
+    watch.signal ??= 'SIGINT';
+  };
+  const onSigterm = () => {
+    watch.signal ??= 'SIGTERM';
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  return watch;
 }

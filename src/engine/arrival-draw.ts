@@ -14,7 +14,7 @@ import type { Scenario } from '../scenario/scenario-model.js';
 import { apply } from '../topology/apply.js';
 import { type FeedRing, FeedWriter } from './arrival-feed.js';
 import { RequestDraw } from './client-draw.js';
-import { arrivalSource, foldInitial } from './run-start.js';
+import { arrivalSource, foldInitial, scenarioBalancerOptions } from './run-start.js';
 import { planCut, ShardOwnership } from './shard-cut.js';
 
 export interface ArrivalDrawOptions {
@@ -39,14 +39,7 @@ export function drawArrivals(scenario: Scenario, opts: ArrivalDrawOptions): numb
     const draw = new RequestDraw(scenario, seed, source.mix);
     const { state: initial, timeline } = foldInitial(scenario.events);
     let state = initial;
-    const balancer = new Balancer(state, {
-      seed,
-      ruleMatching: sim.ruleMatching,
-      urlMatching: sim.urlMatching,
-      l4Order: sim.l4Order,
-      cluster: sim.cluster,
-      clusterByListener: sim.clusterByListener,
-    });
+    const balancer = new Balancer(state, scenarioBalancerOptions(scenario, seed));
     const cache = new ResolveCache(balancer.resolver);
     const templates = scenario.traffic!.mix.map((m) => ({ ...m, index: balancer.listenerOf(m.listener) }));
     const scopes = balancer.table.scopes;

@@ -4,6 +4,7 @@
  * phases, or `requests: N` at DEFAULT_RATE), and each scope member's service-time distribution.
  */
 import type { ControlEntry } from '../journal/journal-rows.js';
+import type { BalancerObserver, BalancerOptions } from '../routing/balancer.js';
 import type {
   Distribution,
   Phase,
@@ -140,4 +141,22 @@ export function expectedArrivals(phases: readonly Phase[]): number {
     else n += (((p.arrivalRate ?? 0) + (p.rampTo ?? p.arrivalRate ?? 0)) / 2) * (p.duration / 1_000_000);
   }
   return Math.round(n);
+}
+
+/** The balancer a replay of `scenario` routes with (its simulation options), observed by `observer`. */
+export function scenarioBalancerOptions(
+  scenario: Scenario,
+  seed: string,
+  observer?: BalancerObserver,
+): BalancerOptions {
+  const sim = scenario.simulation;
+  return {
+    seed,
+    ruleMatching: sim.ruleMatching,
+    urlMatching: sim.urlMatching,
+    l4Order: sim.l4Order,
+    cluster: sim.cluster,
+    clusterByListener: sim.clusterByListener,
+    ...(observer === undefined ? {} : { observer }),
+  };
 }

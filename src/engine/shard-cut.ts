@@ -26,6 +26,7 @@ import { nodeOfTuple } from '../schedulers/cluster.js';
 import { hash4 } from '../schedulers/hash.js';
 import { apply } from '../topology/apply.js';
 import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
+import { scenarioBalancerOptions } from './run-start.js';
 
 /** Which part of a run this process replays: shard `index` of `count` (0-based). */
 export interface ShardOption {
@@ -140,12 +141,7 @@ export function planCut(scenario: Scenario, count: number): ShardCut {
       info.set(spec.key, entry);
     }
     if (!sampled.has(state)) continue;
-    const b = new Balancer(state, {
-      ...options,
-      seed: scenario.seed,
-      cluster: sim.cluster,
-      clusterByListener: sim.clusterByListener,
-    });
+    const b = new Balancer(state, scenarioBalancerOptions(scenario, scenario.seed));
     for (const m of mix) {
       b.resolve(b.listenerOf(m.listener), m.host, m.path, out);
       if (out.outcome !== OUTCOME_OK) continue;

@@ -40,9 +40,6 @@ import type { TraceRow } from '../scenario/trace.js';
 import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
 import { apply } from '../topology/apply.js';
 import type { TopologyState } from '../topology/types.js';
-import { ipToNumber } from '../util/ip.js';
-import { type RandomStream, stream32 } from '../util/rng.js';
-import type { AliasTable } from './alias.js';
 import { FeedReader, type FeedRing } from './arrival-feed.js';
 import type { ArrivalStream } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
@@ -56,6 +53,7 @@ import {
   isLatencyModelled,
   memberDistributions,
   runStarted,
+  scenarioBalancerOptions,
 } from './run-start.js';
 import { ServiceStreams } from './service-sampler.js';
 import { planCut, type ShardCut, type ShardOption, ShardOwnership } from './shard-cut.js';
@@ -269,19 +267,11 @@ export class Simulation {
   // ---- set-up --------------------------------------------------------------------------------
 
   private createBalancer(state: TopologyState): Balancer {
-    const sim = this.scenario.simulation;
-    return new Balancer(state, {
-      seed: this.seed,
-      ruleMatching: sim.ruleMatching,
-      urlMatching: sim.urlMatching,
-      l4Order: sim.l4Order,
-      cluster: sim.cluster,
-      clusterByListener: sim.clusterByListener,
-      observer: journalObserver(
-        (entry) => this.control(entry),
-        () => this.now,
-      ),
-    });
+    const observer = journalObserver(
+      (entry) => this.control(entry),
+      () => this.now,
+    );
+    return new Balancer(state, scenarioBalancerOptions(this.scenario, this.seed, observer));
   }
 
   private createHealth(state: TopologyState): HealthModel {

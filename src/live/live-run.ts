@@ -11,6 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scenarioBalancerOptions } from '../engine/run-start.js';
 import type { JournalSink } from '../journal/journal-batch.js';
 import { journalObserver } from '../journal/journal-observer.js';
 import type { ControlEntry } from '../journal/journal-rows.js';
@@ -379,19 +380,14 @@ async function standUp(input: StandUpInput, up: StandingUp): Promise<LiveWorld> 
 /** The simulation's balancer on the initial topology, journalling its definitions and epochs. */
 function liveBalancer(input: StandUpInput): Balancer {
   const { seed, clock, journal, span } = input;
-  const sim = input.options.scenario.simulation;
-  const balancer = new Balancer(span.initial, {
-    seed,
-    ruleMatching: sim.ruleMatching,
-    urlMatching: sim.urlMatching,
-    l4Order: sim.l4Order,
-    cluster: sim.cluster,
-    clusterByListener: sim.clusterByListener,
-    observer: journalObserver(
-      (entry) => journal.control(entry),
-      () => clock.now(),
-    ),
-  });
+  const observer = journalObserver(
+    (entry) => journal.control(entry),
+    () => clock.now(),
+  );
+  const balancer = new Balancer(
+    span.initial,
+    scenarioBalancerOptions(input.options.scenario, seed, observer),
+  );
   for (const { event, response } of span.initialApplied)
     journal.control({ type: 'TopologyApplied', t: 0, action: event.action, params: event.params, response });
   return balancer;

@@ -7,20 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import pc from 'picocolors';
 import { stateFromJournalFile } from '../../report/journal-report.js';
-import {
-  REPORT_FORMATS,
-  type ReportFormat,
-  renderReport,
-  writeReportFiles,
-} from '../../report/render/render-report.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/render/render-report.js';
 import type { Report } from '../../report/report-model.js';
 import { reportFromStates } from '../../report/report-projection.js';
 import { REPORT_STATE_SCHEMA, ReportMergeError, type ReportState } from '../../report/report-state.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, FileError, UserError } from '../../util/user-error.js';
+import { FileError, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { emitReport } from '../report-output.js';
 
 export function register(program: Command): void {
   program
@@ -50,20 +45,7 @@ Examples:
     .action(
       action((files: string[], opts: { format: ReportFormat; out?: string }) => {
         checkOutputPaths({ out: opts.out });
-        const report = mergeShardFiles(files);
-        process.stdout.write(
-          renderReport(report, opts.format, { color: pc.isColorSupported && process.stdout.isTTY === true }),
-        );
-        if (opts.out !== undefined) {
-          let written: string[];
-          try {
-            written = writeReportFiles(report, opts.out);
-          } catch (err) {
-            throw new UserError([`--out ${opts.out}: cannot write the report: ${(err as Error).message}`]);
-          }
-          process.stderr.write(`wrote ${written.join(', ')}\n`);
-        }
-        return report.expectations !== null && report.expectations.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+        return emitReport(mergeShardFiles(files), opts);
       }),
     );
 }

@@ -4,17 +4,11 @@
  * when the journal's expectations fail, 2 on a missing or malformed journal.
  */
 import { type Command, Option } from 'commander';
-import pc from 'picocolors';
 import { reportFromJournalFile } from '../../report/journal-report.js';
-import {
-  REPORT_FORMATS,
-  type ReportFormat,
-  renderReport,
-  writeReportFiles,
-} from '../../report/render/render-report.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/render/render-report.js';
 import { action } from '../command-action.js';
 import { checkOutputPaths } from '../output-paths.js';
+import { emitReport } from '../report-output.js';
 
 export function register(program: Command): void {
   program
@@ -41,20 +35,7 @@ Examples:
     .action(
       action((journal: string, opts: { format: ReportFormat; out?: string }) => {
         checkOutputPaths({ out: opts.out });
-        const report = reportFromJournalFile(journal);
-        process.stdout.write(
-          renderReport(report, opts.format, { color: pc.isColorSupported && process.stdout.isTTY === true }),
-        );
-        if (opts.out !== undefined) {
-          let files: string[];
-          try {
-            files = writeReportFiles(report, opts.out);
-          } catch (err) {
-            throw new UserError([`--out ${opts.out}: cannot write the report: ${(err as Error).message}`]);
-          }
-          process.stderr.write(`wrote ${files.join(', ')}\n`);
-        }
-        return report.expectations !== null && report.expectations.failed > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+        return emitReport(reportFromJournalFile(journal), opts);
       }),
     );
 }
