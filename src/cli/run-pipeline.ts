@@ -107,10 +107,10 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
       : 1);
   const { report, interrupted, signal, failures } =
     workers > 1
-      ? await simulateOnWorkers(file, {
+      ? await simulateOnWorkers(scenario, {
+          label: file,
           seed,
           requests,
-          urlMatching: scenario.simulation.urlMatching,
           workers,
           fed: scenario.traffic?.trace === undefined,
         })
@@ -308,11 +308,11 @@ export function shardOption(value: string): ShardOption {
 
 /** The run as `workers` shards on worker threads, merged; Ctrl-C / SIGTERM stop every shard. */
 async function simulateOnWorkers(
-  file: string,
+  scenario: Scenario,
   opts: {
+    label: string;
     seed?: string;
     requests?: number;
-    urlMatching: Scenario['simulation']['urlMatching'];
     workers: number;
     /** Arrivals drawn once and fed to the shards (a synthetic run), or each shard reads the trace. */
     fed: boolean;
@@ -321,7 +321,7 @@ async function simulateOnWorkers(
   const signals = watchSignals();
   try {
     const { report, interrupted } = await replayOnWorkers({
-      file,
+      scenario,
       ...opts,
       stopped: () => signals.signal !== undefined,
     });

@@ -1,6 +1,6 @@
 /**
- * Arrivals drawn once and handed to the shards that route them (`slbsim run --workers N`): one
- * thread draws every arrival — time, request-mix template, client — from the run's own seeded
+ * Arrivals drawn once and handed to the shards that route them (`slbsim run --workers N`): the
+ * main thread draws every arrival — time, request-mix template, client — from the run's own seeded
  * streams, resolves which shard owns it (engine/shard-cut.ts) and appends it to that shard's ring;
  * each shard's engine takes its arrivals from its ring instead of drawing them, so no draw is made
  * twice and a shard spends nothing on the requests of others.
@@ -80,6 +80,30 @@ export class FeedWriter {
     v.clientPort[i] = clientPort;
     this.written = (this.written + 1) | 0;
     if (((this.written - this.published) | 0) >= BLOCK) this.publish();
+  }
+
+  /** Entries that can be pushed now without waiting. */
+  room(): number {
+    return this.v.mask + 1 - ((this.written - Atomics.load(this.v.header, READ)) | 0);
+  }
+
+  /**
+   * Publish what was pushed and wait, without blocking the thread's event loop, until `entries`
+   * more fit (the drawing side runs on the main thread, which must keep serving the pool), or
+   * until `stop[0]` is 1.
+   */
+  async roomFor(entries: number, stop?: Int32Array): Promise<void> {
+    this.publish();
+    const h = this.v.header;
+    while (this.room() < entries && (stop === undefined || Atomics.load(stop, 0) === 0)) {
+      const read = Atomics.load(h, READ);
+      Atomics.store(h, SLEEPING, 2);
+      if (this.room() < entries) {
+        const r = Atomics.waitAsync(h, READ, read, 20);
+        if (r.async) await r.value;
+      }
+      Atomics.store(h, SLEEPING, 0);
+    }
   }
 
   /** No more arrivals: publish the rest and mark the ring done. */

@@ -12,9 +12,16 @@
  *   (sequential order statistics, so no array of N is needed).
  * - `pause`: nothing.
  * Times are integer µs (floored from exact real times, so rounding never accumulates).
+ *
+ * A constant-rate Poisson phase (the common one) is drawn a batch ahead: the same draws in the
+ * same order, but one loop of independent logarithms that the CPU overlaps with the next draw,
+ * instead of a call chain per arrival (measured: about a third of the cost per arrival).
  */
 import type { Phase } from '../scenario/scenario-model.js';
 import type { RandomStream } from '../util/rng.js';
+
+/** Arrivals drawn ahead in a constant-rate Poisson phase. */
+const BATCH = 1024;
 
 export class ArrivalStream {
   private phase = -1;
@@ -27,6 +34,12 @@ export class ArrivalStream {
   private emitted = 0;
   /** Rate of the current phase when it is constant-rate Poisson, else 0. */
   private constantPoissonRate = 0;
+  /** Times drawn ahead (constant-rate Poisson phases): `ahead[aheadAt..aheadEnd)`. */
+  private readonly ahead = new Float64Array(BATCH);
+  private aheadAt = 0;
+  private aheadEnd = 0;
+  /** The draw that ends the current constant-rate phase was made. */
+  private phaseDrawn = false;
 
   constructor(
     private readonly phases: readonly Phase[],
@@ -39,8 +52,24 @@ export class ArrivalStream {
   /** Next arrival time in µs, or Infinity when the phases (or the request cap) are exhausted. */
   next(): number {
     if (this.emitted >= this.limit) return Number.POSITIVE_INFINITY;
+    if (this.aheadAt < this.aheadEnd) {
+      this.emitted++;
+      return this.ahead[this.aheadAt++];
+    }
+    return this.nextOfPhase();
+  }
+
+  private nextOfPhase(): number {
     for (;;) {
       if (this.phase >= this.phases.length) return Number.POSITIVE_INFINITY;
+      if (this.constantPoissonRate > 0) {
+        if (!this.phaseDrawn && this.drawAhead()) {
+          this.emitted++;
+          return this.ahead[this.aheadAt++];
+        }
+        this.enter(this.phase + 1, this.start + this.phases[this.phase].duration);
+        continue;
+      }
       const offset = this.offsetS();
       if (offset >= 0) {
         this.emitted++;
@@ -55,6 +84,9 @@ export class ArrivalStream {
     this.start = start;
     this.k = 0;
     this.acc = 0;
+    this.aheadAt = 0;
+    this.aheadEnd = 0;
+    this.phaseDrawn = false;
     if (index >= this.phases.length) return;
     const p = this.phases[index];
     this.durationS = p.duration / 1_000_000;
@@ -66,16 +98,36 @@ export class ArrivalStream {
         : 0;
   }
 
+  /**
+   * Draw the next batch of a constant-rate Poisson phase (exponential gaps, no ramp to invert);
+   * false when the phase has no more arrivals.
+   */
+  private drawAhead(): boolean {
+    const D = this.durationS;
+    const rate = this.constantPoissonRate;
+    const random = this.random;
+    const ahead = this.ahead;
+    const start = this.start;
+    let acc = this.acc;
+    let n = 0;
+    while (n < BATCH) {
+      acc += -Math.log(1 - random());
+      const s = acc / rate;
+      if (s >= D) {
+        this.phaseDrawn = true;
+        break;
+      }
+      ahead[n++] = start + Math.floor(s * 1_000_000);
+    }
+    this.acc = acc;
+    this.aheadAt = 0;
+    this.aheadEnd = n;
+    return n > 0;
+  }
+
   /** Seconds from the phase start of the next arrival in this phase, or -1 when the phase is done. */
   private offsetS(): number {
     const D = this.durationS;
-    const rate = this.constantPoissonRate;
-    if (rate > 0) {
-      // The common phase, constant-rate Poisson: exponential gaps, no ramp to invert.
-      this.acc += -Math.log(1 - this.random());
-      const s = this.acc / rate;
-      return s < D ? s : -1;
-    }
     const p = this.phases[this.phase];
     if (p.pause || D <= 0) return -1;
     let s: number;

@@ -106,6 +106,13 @@ export class ShardOwnership {
     clientPort: number,
   ): number {
     if (scope < 0) return 0;
+    const o = this.scopeOwner(scope, key);
+    if (o >= 0) return o;
+    return this.cut.ownerOfNode(key, nodeOfTuple(hash4(clientIp, clientPort, 0, port), nodes));
+  }
+
+  /** The shard of every request of `scope` (≥ 0), or -1 when the scope is cut by CLB node. */
+  scopeOwner(scope: number, key: string): number {
     if (scope >= this.owner.length) {
       const grown = new Int32Array(Math.max(scope + 1, this.owner.length * 2));
       grown.set(this.owner);
@@ -116,8 +123,7 @@ export class ShardOwnership {
       o = this.cut.ownerOfScope(key) + 1;
       this.owner[scope] = o;
     }
-    if (o > 0) return o - 1;
-    return this.cut.ownerOfNode(key, nodeOfTuple(hash4(clientIp, clientPort, 0, port), nodes));
+    return o > 0 ? o - 1 : -1;
   }
 }
 

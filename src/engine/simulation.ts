@@ -17,7 +17,9 @@
  * streams named after their component (arrivals, mix, clients, service, schedulers), so the same
  * seed gives byte-identical output.
  */
-import { Subject } from 'rxjs';
+// The one rxjs class the engine needs, from its own module: the package index loads ~220 modules,
+// which every worker thread of `--workers` would compile again.
+import { Subject } from 'rxjs/internal/Subject';
 import { JournalBatch } from '../journal/journal-batch.js';
 import { journalObserver } from '../journal/journal-observer.js';
 import {

@@ -4,7 +4,18 @@
  * (`@stdlib/math-base-special-gammainc`), and total variation distance. Pure functions over
  * plain arrays; called once per epoch or group, never per request. Sources: docs/MODEL.md (Reports).
  */
-import gammainc from '@stdlib/math-base-special-gammainc';
+import { createRequire } from 'node:module';
+
+type Gammainc = (x: number, s: number, regularized: boolean, upper: boolean) => number;
+let gammaincFn: Gammainc | undefined;
+/**
+ * Loaded at the first p-value: the package is ~250 small CommonJS modules, which every command and
+ * every worker thread of `--workers` would otherwise load at start-up whether it reports χ² or not.
+ */
+function gammainc(x: number, s: number, regularized: boolean, upper: boolean): number {
+  gammaincFn ??= createRequire(import.meta.url)('@stdlib/math-base-special-gammainc') as Gammainc;
+  return gammaincFn(x, s, regularized, upper);
+}
 
 /**
  * P(X ≥ x) for X ~ χ²(df): the upper regularized incomplete gamma Q(df/2, x/2).

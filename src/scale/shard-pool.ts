@@ -1,26 +1,30 @@
 /**
  * `slbsim run --workers N`: the run cut into N shards (engine/shard-cut.ts), each replayed on a
  * worker thread of a piscina pool, and their states merged in the main thread into the report the
- * run gives on one thread — byte for byte, whatever N (docs/SCALE.md). Every worker draws every
- * arrival and routes only its own units' requests, so N workers do at most N times the arrival
- * draws of one and about 1/N of the rest each.
+ * run gives on one thread — byte for byte, whatever N (docs/SCALE.md). In a synthetic run the main
+ * thread draws every arrival once and feeds each shard its own (engine/arrival-draw.ts); with a
+ * trace every worker reads it and routes only its own units' requests.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { drawArrivals } from '../engine/arrival-draw.js';
 import { createFeedRing } from '../engine/arrival-feed.js';
 import type { Report } from '../report/report-model.js';
 import { reportFromStates } from '../report/report-projection.js';
 import type { ReportState } from '../report/report-state.js';
-import type { DrawTask, ShardTask } from './shard-worker.js';
+import type { Scenario } from '../scenario/scenario-model.js';
+import type { ShardTask } from './shard-worker.js';
 
 export interface ShardedRunOptions {
-  readonly file: string;
+  /** The scenario as loaded and checked, the run's overrides (seed, requests, URL matching) applied. */
+  readonly scenario: Scenario;
+  /** The scenario file as the user typed it (the report's `scenario.file`). */
+  readonly label: string;
   readonly seed?: string;
   readonly requests?: number;
-  readonly urlMatching?: ShardTask['urlMatching'];
   readonly workers: number;
   /** Polled while the shards run; true stops them (Ctrl-C): the report is then partial. */
   readonly stopped?: () => boolean;
@@ -42,9 +46,9 @@ export function shardWorkerFile(): string {
 }
 
 /**
- * Replay the scenario as `workers` shards on worker threads and merge them into its report. A
- * synthetic run (phases and a mix, `fed`) gets one more thread that draws every arrival once and
- * feeds each shard its own (engine/arrival-feed.ts); with a trace every shard reads it.
+ * Replay the scenario as `workers` shards on worker threads and merge them into its report. In a
+ * synthetic run (phases and a mix, `fed`) this thread draws every arrival once and feeds each shard
+ * its own (engine/arrival-feed.ts) while the workers route; with a trace every shard reads it.
  */
 export async function replayOnWorkers(
   opts: ShardedRunOptions & { readonly fed: boolean },
@@ -52,11 +56,10 @@ export async function replayOnWorkers(
   const count = opts.workers;
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const rings = opts.fed ? Array.from({ length: count }, () => createFeedRing()) : null;
-  const threads = count + (rings === null ? 0 : 1);
-  const pool = new Piscina<ShardTask | DrawTask, ReportState | number>({
+  const pool = new Piscina<ShardTask, ReportState>({
     filename: shardWorkerFile(),
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: count,
+    maxThreads: count,
     idleTimeout: 1000,
   });
   let interrupted = false;
@@ -67,20 +70,27 @@ export async function replayOnWorkers(
     }
   }, 50);
   const common = {
-    file: opts.file,
+    scenario: opts.scenario,
     ...(opts.seed === undefined ? {} : { seed: opts.seed }),
     ...(opts.requests === undefined ? {} : { requests: opts.requests }),
-    ...(opts.urlMatching === undefined ? {} : { urlMatching: opts.urlMatching }),
     stop,
   };
   try {
-    const drawn = rings === null ? null : pool.run({ kind: 'draw', ...common, rings });
-    const states = (await Promise.all(
+    const shards = Promise.all(
       Array.from({ length: count }, (_, index) =>
-        pool.run({ ...common, index, count, ...(rings === null ? {} : { feed: rings[index] }) }),
+        pool.run({
+          ...common,
+          label: opts.label,
+          index,
+          count,
+          ...(rings === null ? {} : { feed: rings[index] }),
+        }),
       ),
-    )) as ReportState[];
-    await drawn;
+    );
+    // A shard that fails stops the draw, which would otherwise wait for its ring forever.
+    shards.catch(() => Atomics.store(stop, 0, 1));
+    if (rings !== null) await drawArrivals(opts.scenario, { ...common, rings });
+    const states = await shards;
     const report = reportFromStates(states);
     // A shard may reach the end of its feed before it sees the stop: the run is partial all the same.
     return { report: interrupted ? { ...report, partial: true } : report, interrupted };

@@ -68,4 +68,31 @@ describe('AliasTable', () => {
     expect(Math.abs(counts[0] - 50_000)).toBeLessThan(600);
     expect(Math.abs(counts[1] - 10_000)).toBeLessThan(400);
   });
+  it('draws a constant-rate Poisson phase a batch ahead with the draws of one at a time', () => {
+    // Given two constant-rate phases of several batches each, then a uniform one
+    const phases: Phase[] = [
+      { duration: 3_000_000, arrivalRate: 1500, mode: 'poisson' },
+      { duration: 2_000_000, arrivalRate: 700, mode: 'poisson' },
+      { duration: 1_000_000, arrivalRate: 3, mode: 'uniform' },
+    ];
+    // When the stream is drained, then every time is the one-at-a-time formula's, in order
+    const random = stream('7', 'arrivals');
+    const expected: number[] = [];
+    let start = 0;
+    for (const p of phases.slice(0, 2)) {
+      let acc = 0;
+      for (;;) {
+        acc += -Math.log(1 - random());
+        const s = acc / p.arrivalRate!;
+        if (s >= p.duration / 1_000_000) break;
+        expected.push(start + Math.floor(s * 1_000_000));
+      }
+      start += p.duration;
+    }
+    expected.push(5_000_000, 5_333_333, 5_666_666);
+    expect(drain(phases, '7')).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(2 * 1024);
+    // and a request cap inside a batch stops at exactly the cap
+    expect(drain(phases, '7', 1500)).toEqual(expected.slice(0, 1500));
+  });
 });

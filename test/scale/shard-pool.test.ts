@@ -11,15 +11,18 @@ describe('replayOnWorkers (run --workers N)', () => {
     ['scenarios/cluster-vs-exact.yaml', true],
     ['scenarios/wlc-long-connections.yaml', true],
     ['scenarios/backend-failure.yaml', false],
+    ['scenarios/backend-failure.yaml', true],
+    ['scenarios/weight-change.yaml', true],
+    ['scenarios/tcp-consistent-hash.yaml', true],
     ['scenarios/trace-replay.yaml', false],
   ])(
     '%s on 2 worker threads (arrivals fed: %s) gives the report of one thread, byte for byte',
     async (file, fed) => {
       const one = await simulateScenario(loadChecked(file, {}), { label: file });
       const { report, interrupted } = await replayOnWorkers({
-        file,
+        scenario: loadChecked(file, {}),
+        label: file,
         workers: 2,
-        urlMatching: 'normalized',
         fed,
       });
       expect(interrupted).toBe(false);
@@ -30,7 +33,11 @@ describe('replayOnWorkers (run --workers N)', () => {
   it('runs the same shard task in-thread as the workers do', async () => {
     const file = 'scenarios/backend-failure.yaml';
     const one = await simulateScenario(loadChecked(file, {}), { label: file });
-    const states = await Promise.all([0, 1, 2].map((index) => runShardTask({ file, index, count: 3 })));
+    const states = await Promise.all(
+      [0, 1, 2].map((index) =>
+        runShardTask({ scenario: loadChecked(file, {}), label: file, index, count: 3 }),
+      ),
+    );
     expect(renderReport(reportFromStates(states), 'md')).toBe(renderReport(one, 'md'));
   });
 });
