@@ -45,8 +45,8 @@ import type { TopologyState } from '../topology/types.js';
 import { FeedReader, type FeedRing } from './arrival-feed.js';
 import type { ArrivalStream } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
+import { EventQueue } from './event-queue.js';
 import { HealthModel } from './health.js';
-import { EventHeap } from './heap.js';
 import { InflightRequests } from './inflight.js';
 import { InactiveEntries } from './lvs-expiry.js';
 import {
@@ -118,7 +118,7 @@ export class Simulation {
   readonly journal$ = new Subject<JournalBatch>();
   readonly seed: string;
   private readonly batch = new JournalBatch();
-  private readonly heap = new EventHeap();
+  private readonly heap = new EventQueue();
   /** The routing world (read by `worldAt` for `slbsim route`; the engine owns it). */
   readonly balancer: Balancer;
   readonly health: HealthModel;

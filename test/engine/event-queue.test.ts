@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../src/engine/event-queue.js';
+import { EventHeap } from '../../src/engine/heap.js';
+
+type Op = { push: true; dt: number; priority: number; kind: number } | { push: false };
+
+/** Replay `ops` on a queue (pushes at the last popped time + dt); the popped entries in order. */
+function replay(q: EventHeap | EventQueue, ops: readonly Op[]): number[][] {
+  const out: number[][] = [];
+  let now = 0;
+  let payload = 0;
+  for (const op of ops) {
+    if (op.push) q.push(now + op.dt, op.priority, op.kind, payload++);
+    else if (q.size > 0) {
+      out.push([q.peekTime(), q.peekOrder()]);
+      q.pop();
+      now = q.poppedTime;
+      out.push([q.poppedTime, q.poppedKind, q.poppedPayload]);
+    }
+  }
+  while (q.size > 0) {
+    q.pop();
+    out.push([q.poppedTime, q.poppedKind, q.poppedPayload]);
+  }
+  return out;
+}
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    push: fc.constant(true as const),
+    // Same µs, near (in the wheel), at the wheel's edge, far beyond it.
+    dt: fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 0, max: 50 }),
+      fc.integer({ min: 65_530, max: 65_540 }),
+      fc.integer({ min: 0, max: 400_000 }),
+    ),
+    priority: fc.integer({ min: 0, max: 3 }),
+    kind: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.constant({ push: false as const }),
+);
+
+describe('EventQueue', () => {
+  it('pops in the heap order (time, priority, sequence), wherever the entries fall', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 2500 }), (ops) => {
+        expect(replay(new EventQueue(), ops)).toEqual(replay(new EventHeap(), ops));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('keeps the order of one µs when a later push has a smaller priority', () => {
+    // Given three entries of one µs pushed with priorities 2, 0, 1
+    const q = new EventQueue();
+    q.push(10, 2, 1, 100);
+    q.push(10, 0, 2, 200);
+    q.push(10, 1, 3, 300);
+    // When they are popped, then priority 0 comes first, then 1, then 2
+    const popped: number[] = [];
+    while (q.size > 0) {
+      q.pop();
+      popped.push(q.poppedPayload);
+    }
+    expect(popped).toEqual([200, 300, 100]);
+  });
+
+  it('grows past its first node pool and wraps the wheel many times', () => {
+    const q = new EventQueue();
+    const h = new EventHeap();
+    let now = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const dt = (i * 7919) % 150_000;
+      q.push(now + dt, 2, 4, i);
+      h.push(now + dt, 2, 4, i);
+      if (i % 3 === 0) {
+        q.pop();
+        h.pop();
+        expect([q.poppedTime, q.poppedPayload]).toEqual([h.poppedTime, h.poppedPayload]);
+        now = q.poppedTime;
+      }
+    }
+    expect(q.size).toBe(h.size);
+  });
+});
