@@ -196,7 +196,7 @@ export function loadVariantsText(text: string, file: string): VariantsLoadResult
         diagnostics.push({
           ...namePos,
           code: 'DuplicateVariant',
-          message: `variant "${variant.name}" is named twice (first at ${formatIndex(base, first)}): give each variant its own name:`,
+          message: `variant "${variant.name}" is named twice (first at ${formatIndex(base, first)}): give each variant its own name`,
         });
       else named.set(variant.name, i);
       variants.push(variant);
