@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { register as sweep } from '../../../src/cli/commands/sweep-command.js';
 import { runCommand } from '../../helpers/cli.js';
@@ -362,5 +363,25 @@ describe('slbsim sweep --vary', () => {
       2,
       `${ref}:1:3: FileNotFound no such file: ${ref.replace(/ref-variants\.yaml$/, 'changes/none.yaml')} (the change of this variant)\n`,
     ]);
+  });
+
+  it('prints what the README tour shows', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const command = `$ npx slbsim sweep scenarios/seed-case.yaml --vary ${VARIANTS} --seeds 1..20 | head -29\n`;
+    const at = readme.indexOf(command);
+    expect(at).toBeGreaterThan(0);
+    const shown = readme.slice(at + command.length, readme.indexOf('```', at));
+    const r = await runCommand(sweep, [
+      'sweep',
+      'scenarios/seed-case.yaml',
+      '--vary',
+      VARIANTS,
+      '--seeds',
+      '1..20',
+      '--workers',
+      '2',
+    ]);
+    expect(r.code).toBe(1);
+    expect(`${r.stdout.split('\n').slice(0, 29).join('\n')}\n`).toBe(shown);
   });
 });
