@@ -94,7 +94,23 @@ export { replayOnWorkers, type ShardedRunOptions } from './scale/shard-pool.js';
 export { runShardTask, type ShardTask } from './scale/shard-worker.js';
 export type { Spread, SpreadBackend, SpreadEpoch, Stat } from './scale/spread.js';
 export { renderSpread, SWEEP_FORMATS, type SweepFormat } from './scale/spread-render.js';
-export { type SweepOptions, sweepScenario } from './scale/sweep.js';
+export { type SweepOptions, sweepScenario, sweepVariants, type VariantSweepOptions } from './scale/sweep.js';
+export type {
+  VariantInfo,
+  VariantMaxShare,
+  VariantResult,
+  VariantSpread,
+  VariantWorstTvd,
+} from './scale/variant-spread.js';
+export { renderVariantSpread } from './scale/variant-spread-render.js';
+export {
+  loadVariants,
+  loadVariantsText,
+  type Variant,
+  type VariantsFile,
+  type VariantsLoadResult,
+  variantRejections,
+} from './scale/variants-file.js';
 export { checkScenario } from './scenario/check.js';
 export { stateAt } from './scenario/fold-at.js';
 export { type LoadResult, loadScenario, loadScenarioText, MAX_SCENARIO_BYTES } from './scenario/load.js';

@@ -30,6 +30,7 @@ Examples:
   $ slbsim logs scenarios/access-log-check.yaml scenarios/logs/access-log-check.jsonl
   $ slbsim import aliyun describe-responses/ --out prod.yaml
   $ slbsim sweep scenarios/tcp-consistent-hash.yaml --seeds 1..50
+  $ slbsim sweep scenarios/seed-case.yaml --vary scenarios/variants/seed-case-weights.yaml --seeds 1..20
   $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out s0   # then 1/2, then: slbsim merge s0/report.json s1/report.json`,
   );
   return program;

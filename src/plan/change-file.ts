@@ -33,25 +33,26 @@ export type ChangeLoadResult =
 const Events = z.array(RawEvent);
 const CHANGE_KEYS = ['$schema', 'name', 'description', 'events'];
 
-/** The change file: a list of OpenAPI events, or a mapping with `events:`. */
-export const ChangeFile = z.union(
-  [
-    Events,
-    z.strictObject(
-      {
-        $schema: z.string().optional(),
-        name: z.string().min(1).optional(),
-        description: z.string().optional(),
-        events: Events,
-      },
-      {
-        error: (iss) =>
-          iss.code === 'unrecognized_keys' ? `${ALLOWED_KEYS_MARK}${CHANGE_KEYS.join(', ')}` : undefined,
-      },
-    ),
-  ],
-  { error: 'expected a list of OpenAPI events {action, params, at?}, or a mapping with events:' },
+/** A change as a mapping: `{name?, description?, events}` (the form a variants file writes inline). */
+export const ChangeMapping = z.strictObject(
+  {
+    $schema: z.string().optional(),
+    name: z.string().min(1).optional(),
+    description: z.string().optional(),
+    events: Events,
+  },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `${ALLOWED_KEYS_MARK}${CHANGE_KEYS.join(', ')}` : undefined,
+  },
 );
+
+/** The change file: a list of OpenAPI events, or a mapping with `events:`. */
+export const ChangeFile = z.union([Events, ChangeMapping], {
+  error: 'expected a list of OpenAPI events {action, params, at?}, or a mapping with events:',
+});
+
+export type ChangeData = z.infer<typeof ChangeFile>;
 
 function failed(diagnostics: readonly Diagnostic[]): ChangeLoadResult {
   return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
@@ -66,29 +67,7 @@ export function loadChangeText(text: string, file: string): ChangeLoadResult {
     const value = parsed.value ?? [];
     const checked = ChangeFile.safeParse(value, { reportInput: true });
     if (!checked.success) return failed(issuesToDiagnostics(checked.error.issues, value, parsed.map));
-    const data = checked.data;
-    const list: readonly RawEventData[] = Array.isArray(data) ? data : data.events;
-    const base: Path = Array.isArray(data) ? [] : ['events'];
-    if (list.length === 0)
-      return failed([
-        {
-          ...parsed.map.pos(base),
-          code: 'EmptyChange',
-          message: 'the change has no events: list the OpenAPI calls to make, each {action, params, at?}',
-        },
-      ]);
-    const events = list.map((e, i) => changeEvent(e, [...base, i], parsed.map));
-    const order = events.map((e, i) => ({ e, i }));
-    order.sort((a, b) => a.e.at - b.e.at || a.i - b.i);
-    return {
-      ok: true,
-      change: {
-        file,
-        name: Array.isArray(data) ? null : (data.name ?? null),
-        description: Array.isArray(data) ? null : (data.description ?? null),
-        events: order.map((x) => x.e),
-      },
-    };
+    return changeOf(checked.data, [], parsed.map);
   } catch (err) {
     return failed([
       {
@@ -100,6 +79,36 @@ export function loadChangeText(text: string, file: string): ChangeLoadResult {
       },
     ]);
   }
+}
+
+/**
+ * The change of checked change data found at `at` in a parsed file (the whole file for a change
+ * file, an entry of a variants file for an inline change): its events with their positions in
+ * that file, stable by `at`; a change without events is an `EmptyChange` diagnostic.
+ */
+export function changeOf(data: ChangeData, at: Path, map: SourceMap): ChangeLoadResult {
+  const list: readonly RawEventData[] = Array.isArray(data) ? data : data.events;
+  const base: Path = Array.isArray(data) ? at : [...at, 'events'];
+  if (list.length === 0)
+    return failed([
+      {
+        ...map.pos(base),
+        code: 'EmptyChange',
+        message: 'the change has no events: list the OpenAPI calls to make, each {action, params, at?}',
+      },
+    ]);
+  const events = list.map((e, i) => changeEvent(e, [...base, i], map));
+  const order = events.map((e, i) => ({ e, i }));
+  order.sort((a, b) => a.e.at - b.e.at || a.i - b.i);
+  return {
+    ok: true,
+    change: {
+      file: map.file,
+      name: Array.isArray(data) ? null : (data.name ?? null),
+      description: Array.isArray(data) ? null : (data.description ?? null),
+      events: order.map((x) => x.e),
+    },
+  };
 }
 
 /** Load a change file (YAML, or JSON when it ends in `.json`). */

@@ -19,7 +19,7 @@ export function isSweepFormat(s: string): s is SweepFormat {
 }
 
 /** One value when every run agreed, else `min / median / max`. */
-function statText(s: Stat, f: (x: number) => string): string {
+export function statText(s: Stat, f: (x: number) => string): string {
   return s.min === s.max ? f(s.min) : `${f(s.min)} / ${f(s.median)} / ${f(s.max)} (min / median / max)`;
 }
 
@@ -47,6 +47,15 @@ export function spreadBlocks(s: Spread): Block[] {
           },
     ]);
   fields.push(['slbsim', s.slbsimVersion]);
+  return [
+    { kind: 'title', text: `slbsim sweep: ${s.scenario.name}` },
+    { kind: 'fields', items: fields },
+    ...spreadTableBlocks(s, 2),
+  ];
+}
+
+/** The spread's table under its heading (or a note when no run served a request). */
+export function spreadTableBlocks(s: Spread, level: 2 | 3): Block[] {
   const rows: Cell[][] = [];
   for (const e of s.epochs) {
     e.backends.forEach((b, i) => {
@@ -69,11 +78,7 @@ export function spreadBlocks(s: Spread): Block[] {
       ]);
     });
   }
-  const out: Block[] = [
-    { kind: 'title', text: `slbsim sweep: ${s.scenario.name}` },
-    { kind: 'fields', items: fields },
-    { kind: 'heading', level: 2, text: 'Share per backend over the runs' },
-  ];
+  const out: Block[] = [{ kind: 'heading', level, text: 'Share per backend over the runs' }];
   if (rows.length === 0) out.push({ kind: 'note', tone: 'warn', text: 'No run served any request.' });
   else
     out.push({

@@ -1,10 +1,12 @@
 /**
  * One run of a sweep, as a worker thread runs it: load the scenario (once per worker and
- * request count), replay it with the task's seed and keep its sample (`run-sample.ts`), not
- * its report or journal. The module has no side effects: the pool calls the default export in
+ * request count), apply the task's change when it has one (a variant of `--vary`), replay it with
+ * the task's seed and keep its sample (`run-sample.ts`), not its report or journal. The module has no side effects: the pool calls the default export in
  * its workers, and the same function runs in-thread where no worker is wanted.
  */
 import { simulateScenario } from '../pipeline/replay.js';
+import { withChange } from '../plan/apply-change.js';
+import type { Change } from '../plan/change-file.js';
 import { loadScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { type RunSample, sampleReport } from './run-sample.js';
@@ -14,6 +16,8 @@ export interface SweepTask {
   readonly file: string;
   readonly seed: string;
   readonly requests?: number;
+  /** The variant's change (checked by the sweep: CLB accepts every event of it); none: the scenario as is. */
+  readonly change?: Change;
 }
 
 const loaded = new Map<string, Scenario>();
@@ -36,11 +40,15 @@ function scenarioOf(task: SweepTask): Scenario {
 
 /** Replay one seed of the scenario and return its sample. */
 export async function runSweepTask(task: SweepTask): Promise<RunSample> {
-  const report = await simulateScenario(scenarioOf(task), {
-    label: task.file,
-    seed: task.seed,
-    requests: task.requests,
-  });
+  const scenario = scenarioOf(task);
+  const report = await simulateScenario(
+    task.change === undefined ? scenario : withChange(scenario, task.change),
+    {
+      label: task.file,
+      seed: task.seed,
+      requests: task.requests,
+    },
+  );
   return sampleReport(report);
 }
 

@@ -4,6 +4,10 @@
  * index and folded in seed order, so the spread is the same bytes whatever the number of workers
  * and whichever finished first. Each worker returns a run's sample, never its journal: memory per
  * run is a few kilobytes.
+ *
+ * A sweep over variants (`--vary`, `variants-file.ts`) runs the scenario as is and with each
+ * variant's change over the same seeds — the cross product, on the same pool — and folds each
+ * variant's runs into its own spread (`variant-spread.ts`).
  */
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -16,6 +20,8 @@ import { VERSION } from '../util/version.js';
 import type { RunSample } from './run-sample.js';
 import { type Spread, spreadOf } from './spread.js';
 import { runSweepTask, type SweepTask } from './sweep-worker.js';
+import { type VariantInfo, type VariantSpread, variantSpreadOf } from './variant-spread.js';
+import { BASELINE, type VariantsFile } from './variants-file.js';
 
 export interface SweepOptions {
   /** The seeds to run, in the order to report them (see `parseSeeds`). */
@@ -55,11 +61,8 @@ export function sweepWorkerFile(): string {
  * threads) and it names the scenario in the spread.
  */
 export async function sweepScenario(file: string, scenario: Scenario, opts: SweepOptions): Promise<Spread> {
-  const tasks: SweepTask[] = opts.seeds.map((seed) =>
-    opts.requests === undefined ? { file, seed } : { file, seed, requests: opts.requests },
-  );
-  const workers = Math.min(opts.workers ?? defaultWorkers(), tasks.length);
-  const samples = workers <= 0 ? await inThread(tasks, opts) : await onPool(tasks, workers, opts);
+  const tasks: SweepTask[] = opts.seeds.map((seed) => taskOf(file, seed, opts.requests));
+  const samples = await runTasks(tasks, opts);
   return spreadOf(
     {
       slbsimVersion: VERSION,
@@ -70,7 +73,69 @@ export async function sweepScenario(file: string, scenario: Scenario, opts: Swee
   );
 }
 
-async function inThread(tasks: readonly SweepTask[], opts: SweepOptions): Promise<RunSample[]> {
+export interface VariantSweepOptions extends Omit<SweepOptions, 'seeds'> {
+  /** The seeds every variant runs with; none: the scenario's own seed. */
+  readonly seeds?: readonly string[];
+}
+
+/**
+ * Run a loaded, checked scenario as is and with each variant's change (every variant checked
+ * with `variantRejections`: CLB accepts its events), each over every seed.
+ */
+export async function sweepVariants(
+  file: string,
+  scenario: Scenario,
+  variants: VariantsFile,
+  opts: VariantSweepOptions,
+): Promise<VariantSpread> {
+  const seeds = opts.seeds ?? [scenario.seed];
+  const infos: VariantInfo[] = [
+    { name: BASELINE, description: null, source: null, events: 0 },
+    ...variants.variants.map((v) => ({
+      name: v.name,
+      description: v.description,
+      source: v.source,
+      events: v.change.events.length,
+    })),
+  ];
+  const changes = [undefined, ...variants.variants.map((v) => v.change)];
+  const tasks: SweepTask[] = changes.flatMap((change) =>
+    seeds.map((seed) => {
+      const task = taskOf(file, seed, opts.requests);
+      return change === undefined ? task : { ...task, change };
+    }),
+  );
+  const samples = await runTasks(tasks, opts);
+  return variantSpreadOf(
+    {
+      slbsimVersion: VERSION,
+      scenario: { name: scenario.name, file },
+      requests: opts.requests ?? null,
+      variantsFile: variants.file,
+      seedsFrom: opts.seeds === undefined ? 'scenario' : 'option',
+    },
+    infos,
+    infos.map((_, v) => samples.slice(v * seeds.length, (v + 1) * seeds.length)),
+  );
+}
+
+function taskOf(file: string, seed: string, requests: number | undefined): SweepTask {
+  return requests === undefined ? { file, seed } : { file, seed, requests };
+}
+
+/** Every task's sample, in task order, on this thread or the pool. */
+async function runTasks(
+  tasks: readonly SweepTask[],
+  opts: Omit<SweepOptions, 'seeds'>,
+): Promise<RunSample[]> {
+  const workers = Math.min(opts.workers ?? defaultWorkers(), tasks.length);
+  return workers <= 0 ? await inThread(tasks, opts) : await onPool(tasks, workers, opts);
+}
+
+async function inThread(
+  tasks: readonly SweepTask[],
+  opts: Omit<SweepOptions, 'seeds'>,
+): Promise<RunSample[]> {
   const samples: RunSample[] = [];
   for (const task of tasks) {
     opts.signal?.throwIfAborted();
@@ -83,7 +148,7 @@ async function inThread(tasks: readonly SweepTask[], opts: SweepOptions): Promis
 async function onPool(
   tasks: readonly SweepTask[],
   workers: number,
-  opts: SweepOptions,
+  opts: Omit<SweepOptions, 'seeds'>,
 ): Promise<RunSample[]> {
   const pool = new Piscina<SweepTask, RunSample>({
     filename: sweepWorkerFile(),
