@@ -7,6 +7,8 @@
  * not hold are recorded as ignored (`ImportLog.ignore`). How the pieces join up is
  * `aliyun-import.ts`.
  */
+
+import { RULE_OVERRIDES } from '../topology/actions/rules.js';
 import { GUARANTEED_SPECS, type ListenerProtocol, layerOf } from '../topology/types.js';
 import { META_KEYS, unwrap } from './aliyun-files.js';
 import {
@@ -406,20 +408,7 @@ const RULE_FIELDS = [
   'Url',
   'VServerGroupId',
   'ListenerSync',
-  'Scheduler',
-  'StickySession',
-  'StickySessionType',
-  'CookieTimeout',
-  'Cookie',
-  'HealthCheck',
-  'HealthCheckDomain',
-  'HealthCheckURI',
-  'HealthCheckConnectPort',
-  'HealthyThreshold',
-  'UnhealthyThreshold',
-  'HealthCheckTimeout',
-  'HealthCheckInterval',
-  'HealthCheckHttpCode',
+  ...RULE_OVERRIDES,
 ] as const;
 const RULE_INTS = new Set([
   'CookieTimeout',

@@ -7,6 +7,8 @@
  * the provider's region nor a VPC per resource: both are derived (`regionFor`, `vpcOf`). How the
  * resources join up is `terraform-import.ts`.
  */
+
+import { RULE_OVERRIDES } from '../topology/actions/rules.js';
 import { GUARANTEED_SPECS, type ListenerProtocol, layerOf } from '../topology/types.js';
 import {
   requiredText,
@@ -319,22 +321,7 @@ export function listenerParams(
 }
 
 /** The per-rule settings that apply only with listener_sync off. */
-const RULE_OVERRIDES = new Set([
-  'Scheduler',
-  'StickySession',
-  'StickySessionType',
-  'CookieTimeout',
-  'Cookie',
-  'HealthCheck',
-  'HealthCheckDomain',
-  'HealthCheckURI',
-  'HealthCheckConnectPort',
-  'HealthyThreshold',
-  'UnhealthyThreshold',
-  'HealthCheckTimeout',
-  'HealthCheckInterval',
-  'HealthCheckHttpCode',
-]);
+const RULE_OVERRIDE_SET = new Set<string>(RULE_OVERRIDES);
 
 const RULE_MAP: readonly [string, string, 'int' | 'text' | 'switch'][] = [
   ['RuleName', 'name', 'text'],
@@ -428,7 +415,7 @@ export function readRule(log: ImportLog, a: JsonNode, id: string): ParamSet {
   const sync = switchValue(a.at('listener_sync'), log);
   for (const [param, attr, kind] of RULE_MAP) {
     // With listener_sync on the rule takes the listener's settings: the provider ignores its own.
-    if (sync !== 'off' && RULE_OVERRIDES.has(param)) continue;
+    if (sync !== 'off' && RULE_OVERRIDE_SET.has(param)) continue;
     if (param === 'HealthCheckDomain') setHealthCheckDomain(p, a.at(attr), log, id);
     else if (param === 'HealthCheckConnectPort') setHealthCheckPort(p, a.at(attr), log, id);
     else if (kind === 'int') setInt(p, param, a.at(attr), log);

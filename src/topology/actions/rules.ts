@@ -49,7 +49,7 @@ export const MAX_RULES_PER_LISTENER = 40;
 const STICKY_TYPES: readonly StickySessionType[] = ['insert', 'server'];
 
 /** The per-rule settings that apply when ListenerSync is off, in DescribeRules order. */
-const OVERRIDES = [
+export const RULE_OVERRIDES = [
   'Scheduler',
   'StickySession',
   'StickySessionType',
@@ -74,7 +74,7 @@ const RULE_FIELDS: readonly (keyof ForwardingRule)[] = [
   'Url',
   'VServerGroupId',
   'ListenerSync',
-  ...OVERRIDES,
+  ...RULE_OVERRIDES,
 ];
 
 const ITEM_KEYS = new Set<string>(RULE_FIELDS);
@@ -244,7 +244,7 @@ export const ruleActions: ActionTable = {
       'Domain',
       'Url',
       'ListenerSync',
-      ...OVERRIDES,
+      ...RULE_OVERRIDES,
     ],
     run(state, p) {
       const id = p.reqStr('RuleId');
