@@ -10,10 +10,16 @@
  *   wrr-parquet     wrr with a Parquet record of every request, 10 M requests
  * Each case runs in its own process so that its peak RSS is its own.
  *
- * Usage: npm run bench:engine [-- --quick]   (--quick: 1/10 of the requests)
+ * Then the scaling of `slbsim run --workers N` (the built CLI, dist/cli/main.js, as a user runs
+ * it: start-up, worker threads, the merge and the report included): the wrr model at 5× the
+ * requests (a run long enough that thread start-up is not the figure), --workers 1 against 2,
+ * wall time of each, alternated over `--rounds` rounds (default 3), the median shown.
+ *
+ * Usage: npm run bench:engine [-- --quick] [-- --rounds N] [-- --no-workers]
+ *   --quick: 1/10 of the requests; --no-workers: skip the --workers rows
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,4 +129,67 @@ if (caseArg > 0) {
     console.log(
       `\nSimPy runs ${simpyN} (wrr) and ${Math.round(simpyN / 2)} (wlc) requests of the same model; rates compare.`,
     );
+  if (!process.argv.includes('--no-workers')) workerScaling(Math.round(5 * N));
+}
+
+/** `slbsim run --workers 1` against `--workers 2`, wall time per run, alternated, medians. */
+function workerScaling(requests: number): void {
+  const cli = join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) {
+    console.log('\nnotice: dist/cli/main.js is not built (npm run build): no --workers rows.');
+    return;
+  }
+  // The model's phase lasts 110 s (11 M arrivals at 100 000/s): a copy whose phase holds `requests`.
+  const tmp = mkdtempSync(join(os.tmpdir(), 'slbsim-bench-'));
+  const scenario = join(tmp, 'engine-workers.yaml');
+  const seconds = Math.ceil((1.1 * requests) / 100_000);
+  const text = readFileSync(SCENARIO, 'utf8');
+  if (!text.includes('duration: 110s'))
+    throw new Error(`${SCENARIO}: expected its phase to say duration: 110s`);
+  writeFileSync(scenario, text.replace('duration: 110s', `duration: ${seconds}s`));
+  const roundsArg = process.argv.indexOf('--rounds');
+  const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const outputs: Record<1 | 2, string> = { 1: '', 2: '' };
+  for (let r = 0; r < rounds; r++) {
+    for (const w of [1, 2] as const) {
+      const t0 = process.hrtime.bigint();
+      const run = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'run',
+          SCENARIO,
+          '--requests',
+          String(requests),
+          '--workers',
+          String(w),
+          '--format',
+          'json',
+          '--quiet',
+        ],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      times[w].push(Number(process.hrtime.bigint() - t0) / 1e9);
+      if (run.status !== 0) throw new Error(`slbsim run --workers ${w} failed: ${run.stderr}`);
+      outputs[w] = run.stdout;
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const m1 = median(times[1]);
+  const m2 = median(times[2]);
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
+  console.log(
+    `\nslbsim run --workers N, wrr model, ${requests} requests, wall time (${rounds} rounds, median):`,
+  );
+  console.log(
+    `  --workers 1   ${m1.toFixed(2)} s   ${(requests / m1 / 1e6).toFixed(2)} M/s   rounds ${list(times[1])}`,
+  );
+  console.log(
+    `  --workers 2   ${m2.toFixed(2)} s   ${(requests / m2 / 1e6).toFixed(2)} M/s   rounds ${list(times[2])}`,
+  );
+  console.log(
+    `  speed-up      ${(m1 / m2).toFixed(2)}×   (reports ${outputs[1] === outputs[2] ? 'byte-identical' : 'DIFFER'})`,
+  );
 }
