@@ -15,8 +15,8 @@
  * requests (a run long enough that thread start-up is not the figure), --workers 1 against 2,
  * wall time of each, alternated over `--rounds` rounds (default 3), the median shown.
  *
- * Usage: npm run bench:engine [-- --quick] [-- --rounds N] [-- --no-workers]
- *   --quick: 1/10 of the requests; --no-workers: skip the --workers rows
+ * Usage: npm run bench:engine [-- --quick] [-- --rounds N] [-- --no-workers | --workers-only]
+ *   --quick: 1/10 of the requests; --no-workers: skip the --workers rows; --workers-only: only them
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,6 +93,8 @@ if (caseArg > 0) {
   const name = process.argv[caseArg + 1];
   const requests = Number(process.argv[caseArg + 2]);
   process.stdout.write(`${JSON.stringify(await runCase(name, requests))}\n`);
+} else if (process.argv.includes('--workers-only')) {
+  workerScaling(Math.round(50_000_000 * (QUICK ? 0.1 : 1)));
 } else {
   const scale = QUICK ? 0.1 : 1;
   const N = Math.round(10_000_000 * scale);
@@ -159,7 +161,7 @@ function workerScaling(requests: number): void {
         [
           cli,
           'run',
-          SCENARIO,
+          scenario,
           '--requests',
           String(requests),
           '--workers',
@@ -172,6 +174,9 @@ function workerScaling(requests: number): void {
       );
       times[w].push(Number(process.hrtime.bigint() - t0) / 1e9);
       if (run.status !== 0) throw new Error(`slbsim run --workers ${w} failed: ${run.stderr}`);
+      const served = (JSON.parse(run.stdout) as { requests: number }).requests;
+      if (served !== requests)
+        throw new Error(`slbsim run --workers ${w} replayed ${served} requests, not ${requests}`);
       outputs[w] = run.stdout;
     }
   }

@@ -23,6 +23,12 @@ const HEADER_BYTES = 16;
 /** Entries per publish / release. */
 const BLOCK = 16384;
 export const RING_CAPACITY = 1 << 18;
+/**
+ * A sleeping reader is woken only once this many entries wait (or at the end): woken at every
+ * block, it drains the ring faster than the writer fills it and sleeps again, and each wake-up
+ * preempts the writer — the threads then take turns instead of running side by side.
+ */
+const WAKE_AT = RING_CAPACITY >>> 1;
 
 /** The shared memory of one ring (passed to a worker as is). */
 export interface FeedRing {
@@ -95,6 +101,8 @@ export class FeedWriter {
   async roomFor(entries: number, stop?: Int32Array): Promise<void> {
     this.publish();
     const h = this.v.header;
+    // The ring is (nearly) full: whatever the backlog rule says, the reader must run now.
+    Atomics.notify(h, WRITTEN);
     while (this.room() < entries && (stop === undefined || Atomics.load(stop, 0) === 0)) {
       const read = Atomics.load(h, READ);
       Atomics.store(h, SLEEPING, 2);
@@ -118,11 +126,16 @@ export class FeedWriter {
     this.published = this.written;
     const h = this.v.header;
     Atomics.store(h, WRITTEN, this.written);
-    if (Atomics.load(h, SLEEPING) === 1) Atomics.notify(h, WRITTEN);
+    if (
+      Atomics.load(h, SLEEPING) === 1 &&
+      ((this.written - Atomics.load(h, READ)) | 0) >= Math.min(WAKE_AT, this.v.mask + 1 - BLOCK)
+    )
+      Atomics.notify(h, WRITTEN);
   }
 
   private waitForRoom(): void {
     this.publish();
+    Atomics.notify(this.v.header, WRITTEN);
     const h = this.v.header;
     for (;;) {
       const read = Atomics.load(h, READ);
