@@ -15,6 +15,7 @@
  *   duckdb      SELECT upstream_addr, count(*) FROM read_json(…) GROUP BY 1
  *
  * Usage: npm run bench:logs [-- --quick]   (--quick: 1 M rows)
+ *        node dist-bench/bench/logs.js --generate <file> [rows]; … --case logs|json-parse|duckdb <file>
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
@@ -171,7 +172,11 @@ async function duckdbAvailable(): Promise<boolean> {
 }
 
 const caseArg = process.argv.indexOf('--case');
-if (caseArg > 0) {
+const genArg = process.argv.indexOf('--generate');
+if (genArg > 0) {
+  // Write the log only (for profiling one case: --generate <file> [rows], then --case logs <file>).
+  generate(process.argv[genArg + 1], Number(process.argv[genArg + 2] ?? 1_000_000));
+} else if (caseArg > 0) {
   process.stdout.write(
     `${JSON.stringify(await runCase(process.argv[caseArg + 1], process.argv[caseArg + 2]))}\n`,
   );
