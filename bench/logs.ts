@@ -3,7 +3,10 @@
  * log (SLS JSON lines, 20 fields as SLS exports them, every value a string, ~470 bytes a row), and
  * its peak RSS, side by side in the same run with the peer a user would reach for instead: DuckDB's
  * `read_json` counting the rows by `upstream_addr` (npm `@duckdb/node-api`, not a dependency of
- * slbsim: `npm i --no-save @duckdb/node-api` first; skipped with a notice when it is absent).
+ * slbsim; skipped with a notice when it is absent). It is found through `SLBSIM_DUCKDB` (the
+ * package's directory, e.g. after `mkdir /tmp/duck && cd /tmp/duck && npm i @duckdb/node-api`:
+ * `SLBSIM_DUCKDB=/tmp/duck/node_modules/@duckdb/node-api npm run bench:logs`), else from the
+ * project (`npm i --no-save @duckdb/node-api`).
  *
  * The log is the example scenario's (scenarios/access-log-check.yaml): one listener, a sticky API
  * rule, a URL rule, three groups; 5 000 rows per second of log time (about 33 one-minute windows),
@@ -19,9 +22,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadChecked } from '../src/cli/run-pipeline.js';
 import { checkAccessLog } from '../src/logs/check-access-log.js';
 import { stream32 } from '../src/util/rng.js';
@@ -141,7 +145,7 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
     closeSync(fd);
     if (sink < 0) console.log(sink);
   } else if (name === 'duckdb') {
-    const { DuckDBInstance } = (await import('@duckdb/node-api' as string)) as {
+    const { DuckDBInstance } = (await loadDuckdb()) as {
       DuckDBInstance: {
         create(path: string): Promise<{
           connect(): Promise<{ runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> }>;
@@ -162,9 +166,17 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
   return { rows, seconds, rate: rows / seconds, cpuSeconds, cpuRate: rows / cpuSeconds, rssMb };
 }
 
+/** `@duckdb/node-api` from `SLBSIM_DUCKDB` (its directory), else as the project resolves it. */
+async function loadDuckdb(): Promise<unknown> {
+  const dir = process.env.SLBSIM_DUCKDB;
+  if (dir === undefined || dir === '') return import('@duckdb/node-api' as string);
+  const entry = createRequire(import.meta.url).resolve(resolve(dir));
+  return import(pathToFileURL(entry).href);
+}
+
 async function duckdbAvailable(): Promise<boolean> {
   try {
-    await import('@duckdb/node-api' as string);
+    await loadDuckdb();
     return true;
   } catch {
     return false;
@@ -230,7 +242,7 @@ if (genArg > 0) {
       );
     } else
       console.log(
-        '\nnotice: @duckdb/node-api is not installed (npm i --no-save @duckdb/node-api): the DuckDB row is missing.',
+        `\nnotice: @duckdb/node-api ${process.env.SLBSIM_DUCKDB ? `not found at SLBSIM_DUCKDB=${process.env.SLBSIM_DUCKDB}` : 'is not installed'} (SLBSIM_DUCKDB=<dir of @duckdb/node-api>, or npm i --no-save @duckdb/node-api): the DuckDB row is missing.`,
       );
   } finally {
     rmSync(dir, { recursive: true, force: true });
