@@ -78,9 +78,44 @@ export function logFormatOf(file: string): LogFormat | undefined {
   return undefined;
 }
 
+/** A place in the files given to the reader: file index and byte offset. */
+export interface LogPlace {
+  readonly file: number;
+  readonly offset: number;
+}
+
+/** The format of an open file without a telling name: JSON lines when it starts with `{`. */
+function probeFormat(fd: number): LogFormat {
+  const probe = Buffer.alloc(256);
+  const got = readSync(fd, probe, 0, probe.length, 0);
+  let i = 0;
+  while (i < got && (probe[i] === 32 || probe[i] === 10 || probe[i] === 13 || probe[i] === 9)) i++;
+  return i < got && probe[i] === 123 ? 'jsonl' : 'csv';
+}
+
+/** The format the reader will read a file as. */
+export function detectLogFormat(file: string): LogFormat {
+  const known = logFormatOf(file);
+  if (known !== undefined) return known;
+  const fd = openSync(file, 'r');
+  try {
+    return probeFormat(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface LogReaderOptions {
   readonly onRow: (row: LogRow) => void;
   readonly onProblem: (p: LogProblem) => void;
+  /**
+   * Read from here (default: the start of the first file). An offset inside a file must be the
+   * start of a line; line numbers in that file then count from it (the caller adds the lines
+   * before it).
+   */
+  readonly from?: LogPlace;
+  /** Read up to here, exclusive (default: the end of the last file); an offset ends a line. */
+  readonly to?: LogPlace;
 }
 
 export class LogReader {
@@ -95,6 +130,15 @@ export class LogReader {
   private readonly buf = Buffer.allocUnsafe(CHUNK + 1); // + 1: room for scanJson's sentinel
   private fileIndex = -1;
   private fd = -1;
+  /** Read position and end of the current file's range. */
+  private pos = 0;
+  private limit = 0;
+  /** The current file is read from its start (a BOM may open its first line). */
+  private fromStart = true;
+  private readonly from: LogPlace;
+  private readonly to: LogPlace;
+  /** Set by `stop()`: the reader ends after the current line. */
+  private stopped = false;
   private filled = 0;
   private lineNo = 0;
   private format: LogFormat = 'jsonl';
@@ -120,21 +164,51 @@ export class LogReader {
     readonly files: readonly string[],
     private readonly options: LogReaderOptions,
   ) {
+    this.from = options.from ?? { file: 0, offset: 0 };
+    this.to = options.to ?? { file: files.length - 1, offset: -1 };
+    this.fileIndex = this.from.file - 1;
     let total = 0;
-    for (const f of files) total += statSync(f).size;
+    for (let f = 0; f < files.length; f++) {
+      const size = statSync(files[f]).size;
+      if (f < this.from.file || f > this.to.file) continue;
+      total += this.endOf(f, size) - (f === this.from.file ? this.from.offset : 0);
+    }
     this.totalBytes = total;
+  }
+
+  /** Where the reader's range ends in file `f` of `size` bytes. */
+  private endOf(f: number, size: number): number {
+    return f === this.to.file && this.to.offset >= 0 ? Math.min(this.to.offset, size) : size;
+  }
+
+  /** End the read after the current line (from `onRow`): `step` then returns true. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Lines read so far in the current file (counted from the range's start in it). */
+  get linesRead(): number {
+    return this.lineNo;
   }
 
   /** Read about `maxBytes` more; true when every file has been read. */
   step(maxBytes = 64 << 20): boolean {
     let budget = maxBytes;
     while (budget > 0) {
+      if (this.stopped) return true;
       if (this.fd < 0 && !this.openNext()) return true;
-      const n = readSync(this.fd, this.buf, this.filled, CHUNK - this.filled, null);
+      const want = Math.min(CHUNK - this.filled, this.limit - this.pos);
+      const n = want <= 0 ? 0 : readSync(this.fd, this.buf, this.filled, want, this.pos);
+      this.pos += n;
       budget -= n;
       this.bytesDone += n;
       const end = this.filled + n;
       const consumed = this.lines(end, n === 0);
+      if (this.stopped) {
+        closeSync(this.fd);
+        this.fd = -1;
+        return true;
+      }
       if (n === 0) {
         closeSync(this.fd);
         this.fd = -1;
@@ -166,23 +240,20 @@ export class LogReader {
 
   private openNext(): boolean {
     this.fileIndex++;
-    if (this.fileIndex >= this.files.length) return false;
+    if (this.fileIndex >= this.files.length || this.fileIndex > this.to.file) return false;
     const file = this.files[this.fileIndex];
     this.fd = openSync(file, 'r');
+    this.pos = this.fileIndex === this.from.file ? this.from.offset : 0;
+    this.fromStart = this.pos === 0;
+    // Unbounded: read to the end as it is then (a file still being written is read as far as it goes).
+    this.limit =
+      this.fileIndex === this.to.file && this.to.offset >= 0 ? this.to.offset : Number.POSITIVE_INFINITY;
     this.filled = 0;
     this.lineNo = 0;
     this.headerSeen = false;
     this.csvColumns = null;
     this.skipping = false;
-    const known = logFormatOf(file);
-    if (known) this.format = known;
-    else {
-      const probe = Buffer.alloc(256);
-      const got = readSync(this.fd, probe, 0, probe.length, 0);
-      let i = 0;
-      while (i < got && (probe[i] === 32 || probe[i] === 10 || probe[i] === 13 || probe[i] === 9)) i++;
-      this.format = i < got && probe[i] === 123 ? 'jsonl' : 'csv';
-    }
+    this.format = logFormatOf(file) ?? probeFormat(this.fd);
     return true;
   }
 
@@ -202,6 +273,7 @@ export class LogReader {
         let e = nl;
         if (e > start && b[e - 1] === 13) e--;
         this.line(start, e);
+        if (this.stopped) return nl + 1;
       }
       start = nl + 1;
       if (start >= end) return end;
@@ -213,7 +285,15 @@ export class LogReader {
     let i = s;
     while (i < e && (b[i] === 32 || b[i] === 9)) i++;
     if (i === e) return; // blank
-    if (i === s && this.lineNo === 1 && b[i] === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3;
+    if (
+      i === s &&
+      this.lineNo === 1 &&
+      this.fromStart &&
+      b[i] === 0xef &&
+      b[i + 1] === 0xbb &&
+      b[i + 2] === 0xbf
+    )
+      i += 3;
     this.clearFields();
     if (this.format === 'jsonl') {
       if (b[i] !== 123) {
