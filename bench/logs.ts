@@ -12,7 +12,9 @@
  * rule, a URL rule, three groups; 5 000 rows per second of log time (about 33 one-minute windows),
  * backends drawn by weight from a seeded stream (sticky API clients keep theirs), 20 000 clients.
  * Cases, each in its own process so its peak RSS is its own:
- *   logs        the whole check (read, route, group check, shares per window, causes)
+ *   logs        the whole check (read, route, group check, shares per window, causes), the log read
+ *               in two halves on two threads (the default for a large log on two cores)
+ *   logs-1t     the same on one thread (`threads: 1`)
  *   json-parse  JSON.parse of every line and reading the 13 fields, nothing else (the baseline for
  *               the hand-written scanner in src/logs/log-reader.ts)
  *   duckdb      SELECT upstream_addr, count(*) FROM read_json(…) GROUP BY 1
@@ -114,7 +116,7 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   let rows = 0;
-  if (name === 'logs') {
+  if (name === 'logs' || name === 'logs-1t') {
     const scenario = loadChecked(SCENARIO, {});
     const report = await checkAccessLog(scenario, [file], {
       maxDiff: 0.02,
@@ -123,6 +125,7 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
       cluster: { nodes: 4, workers: 8 },
       list: 1000,
       scenarioLabel: 'scenarios/access-log-check.yaml',
+      ...(name === 'logs-1t' ? { threads: 1 as const } : {}),
     });
     rows = report.rows;
   } else if (name === 'json-parse') {
@@ -216,6 +219,7 @@ if (genArg > 0) {
       `log: ${N} rows, ${(bytes / 1e9).toFixed(2)} GB (${(bytes / N).toFixed(0)} bytes a row), generated in ${((Date.now() - g0) / 1000).toFixed(0)} s; scenario scenarios/access-log-check.yaml\n`,
     );
     const ours = child('logs');
+    const oursOne = child('logs-1t');
     const parse = child('json-parse');
     const duck = (await duckdbAvailable()) ? child('duckdb') : null;
     const fmt = (x: number) =>
@@ -227,7 +231,8 @@ if (genArg > 0) {
     console.log(
       `${'case'.padEnd(52)}  ${'rows'.padStart(9)}  ${'wall rate'.padStart(15)}  ${'wall'.padStart(8)}  ${'per CPU second'.padStart(15)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(8)}`,
     );
-    line('slbsim logs (whole check)', ours);
+    line('slbsim logs (whole check, 2 threads)', ours);
+    line('slbsim logs (whole check, 1 thread)', oursOne);
     line('JSON.parse per line + 13 fields (baseline, no check)', parse);
     if (duck) {
       line('DuckDB read_json, count by upstream_addr', duck);
