@@ -41,8 +41,12 @@ import { type ShareContext, shareReport } from './uneven-causes.js';
 
 export { PROBLEM_SAMPLES };
 
-/** A log of JSON lines at least this large is read in two halves on two threads (given two cores). */
-export const PARALLEL_MIN_BYTES = 64 << 20;
+/**
+ * A log of JSON lines at least this large is read in two halves on two threads (given two cores):
+ * below it, the worker's start (about 0.3 s of loading modules and building the model) outweighs
+ * what it saves.
+ */
+export const PARALLEL_MIN_BYTES = 256 << 20;
 
 export interface LogCheckOptions {
   readonly maxDiff: number;
