@@ -9,12 +9,17 @@
  * handed on; the caller counts and reports it (never a silent skip).
  *
  * Why a hand-written scanner: in `npm run bench:logs` (SLS rows of 20 fields, 551 bytes) `JSON.parse`
- * of each line plus reading the 13 fields, and nothing else, ran at 135 k rows per CPU second; the
- * whole `slbsim logs` check with this scanner — one pass over the bytes that copies out only the
- * fields it needs, no object per row — at 400 k (same run, BENCHMARKS.md). Anything the scanner does
- * not expect (nested values, a key with an escape) falls back to `JSON.parse` for that line, so it
- * is never less correct. (Searching each key with `Buffer.indexOf` or `String.indexOf` instead was
- * tried and was 2–3 times slower: a native call per key, and `"` is too common a first byte.)
+ * of each line plus reading the 13 fields, and nothing else, ran at about 170 k rows per CPU second;
+ * the whole `slbsim logs` check with this scanner — one pass over the bytes that copies out only the
+ * fields it needs, no object per row, each key compared with the previous line's key at the same
+ * position — at 600–700 k on one thread (same run, BENCHMARKS.md). Anything the scanner does not
+ * expect (nested values, a key with an escape) falls back to `JSON.parse` for that line, so it is
+ * never less correct. Tried and dropped: searching each key with `Buffer.indexOf` or
+ * `String.indexOf` (2–3 times slower: a native call per key, and `"` is too common a first byte);
+ * finding the end of a value four bytes at a time (SWAR over an `Int32Array` or a `DataView`: no
+ * gain, the values are short); remembering the last interned value (no measurable gain).
+ * A byte range of the files can be read (`from`, `to`): the second half of a large log is read by a
+ * worker thread (check-access-log.ts).
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ByteIntern } from './byte-intern.js';
