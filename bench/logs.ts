@@ -3,24 +3,31 @@
  * log (SLS JSON lines, 20 fields as SLS exports them, every value a string, ~470 bytes a row), and
  * its peak RSS, side by side in the same run with the peer a user would reach for instead: DuckDB's
  * `read_json` counting the rows by `upstream_addr` (npm `@duckdb/node-api`, not a dependency of
- * slbsim: `npm i --no-save @duckdb/node-api` first; skipped with a notice when it is absent).
+ * slbsim; skipped with a notice when it is absent). It is found through `SLBSIM_DUCKDB` (the
+ * package's directory, e.g. after `mkdir /tmp/duck && cd /tmp/duck && npm i @duckdb/node-api`:
+ * `SLBSIM_DUCKDB=/tmp/duck/node_modules/@duckdb/node-api npm run bench:logs`), else from the
+ * project (`npm i --no-save @duckdb/node-api`).
  *
  * The log is the example scenario's (scenarios/access-log-check.yaml): one listener, a sticky API
  * rule, a URL rule, three groups; 5 000 rows per second of log time (about 33 one-minute windows),
  * backends drawn by weight from a seeded stream (sticky API clients keep theirs), 20 000 clients.
  * Cases, each in its own process so its peak RSS is its own:
- *   logs        the whole check (read, route, group check, shares per window, causes)
+ *   logs        the whole check (read, route, group check, shares per window, causes), the log read
+ *               in two halves on two threads (the default for a large log on two cores)
+ *   logs-1t     the same on one thread (`threads: 1`)
  *   json-parse  JSON.parse of every line and reading the 13 fields, nothing else (the baseline for
  *               the hand-written scanner in src/logs/log-reader.ts)
  *   duckdb      SELECT upstream_addr, count(*) FROM read_json(…) GROUP BY 1
  *
  * Usage: npm run bench:logs [-- --quick]   (--quick: 1 M rows)
+ *        node dist-bench/bench/logs.js --generate <file> [rows]; … --case logs|json-parse|duckdb <file>
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadChecked } from '../src/cli/run-pipeline.js';
 import { checkAccessLog } from '../src/logs/check-access-log.js';
 import { stream32 } from '../src/util/rng.js';
@@ -109,7 +116,7 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   let rows = 0;
-  if (name === 'logs') {
+  if (name === 'logs' || name === 'logs-1t') {
     const scenario = loadChecked(SCENARIO, {});
     const report = await checkAccessLog(scenario, [file], {
       maxDiff: 0.02,
@@ -118,6 +125,7 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
       cluster: { nodes: 4, workers: 8 },
       list: 1000,
       scenarioLabel: 'scenarios/access-log-check.yaml',
+      ...(name === 'logs-1t' ? { threads: 1 as const } : {}),
     });
     rows = report.rows;
   } else if (name === 'json-parse') {
@@ -140,7 +148,7 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
     closeSync(fd);
     if (sink < 0) console.log(sink);
   } else if (name === 'duckdb') {
-    const { DuckDBInstance } = (await import('@duckdb/node-api' as string)) as {
+    const { DuckDBInstance } = (await loadDuckdb()) as {
       DuckDBInstance: {
         create(path: string): Promise<{
           connect(): Promise<{ runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> }>;
@@ -161,9 +169,17 @@ async function runCase(name: string, file: string): Promise<CaseResult> {
   return { rows, seconds, rate: rows / seconds, cpuSeconds, cpuRate: rows / cpuSeconds, rssMb };
 }
 
+/** `@duckdb/node-api` from `SLBSIM_DUCKDB` (its directory), else as the project resolves it. */
+async function loadDuckdb(): Promise<unknown> {
+  const dir = process.env.SLBSIM_DUCKDB;
+  if (dir === undefined || dir === '') return import('@duckdb/node-api' as string);
+  const entry = createRequire(import.meta.url).resolve(resolve(dir));
+  return import(pathToFileURL(entry).href);
+}
+
 async function duckdbAvailable(): Promise<boolean> {
   try {
-    await import('@duckdb/node-api' as string);
+    await loadDuckdb();
     return true;
   } catch {
     return false;
@@ -171,7 +187,11 @@ async function duckdbAvailable(): Promise<boolean> {
 }
 
 const caseArg = process.argv.indexOf('--case');
-if (caseArg > 0) {
+const genArg = process.argv.indexOf('--generate');
+if (genArg > 0) {
+  // Write the log only (for profiling one case: --generate <file> [rows], then --case logs <file>).
+  generate(process.argv[genArg + 1], Number(process.argv[genArg + 2] ?? 1_000_000));
+} else if (caseArg > 0) {
   process.stdout.write(
     `${JSON.stringify(await runCase(process.argv[caseArg + 1], process.argv[caseArg + 2]))}\n`,
   );
@@ -199,6 +219,7 @@ if (caseArg > 0) {
       `log: ${N} rows, ${(bytes / 1e9).toFixed(2)} GB (${(bytes / N).toFixed(0)} bytes a row), generated in ${((Date.now() - g0) / 1000).toFixed(0)} s; scenario scenarios/access-log-check.yaml\n`,
     );
     const ours = child('logs');
+    const oursOne = child('logs-1t');
     const parse = child('json-parse');
     const duck = (await duckdbAvailable()) ? child('duckdb') : null;
     const fmt = (x: number) =>
@@ -210,7 +231,8 @@ if (caseArg > 0) {
     console.log(
       `${'case'.padEnd(52)}  ${'rows'.padStart(9)}  ${'wall rate'.padStart(15)}  ${'wall'.padStart(8)}  ${'per CPU second'.padStart(15)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(8)}`,
     );
-    line('slbsim logs (whole check)', ours);
+    line('slbsim logs (whole check, 2 threads)', ours);
+    line('slbsim logs (whole check, 1 thread)', oursOne);
     line('JSON.parse per line + 13 fields (baseline, no check)', parse);
     if (duck) {
       line('DuckDB read_json, count by upstream_addr', duck);
@@ -225,7 +247,7 @@ if (caseArg > 0) {
       );
     } else
       console.log(
-        '\nnotice: @duckdb/node-api is not installed (npm i --no-save @duckdb/node-api): the DuckDB row is missing.',
+        `\nnotice: @duckdb/node-api ${process.env.SLBSIM_DUCKDB ? `not found at SLBSIM_DUCKDB=${process.env.SLBSIM_DUCKDB}` : 'is not installed'} (SLBSIM_DUCKDB=<dir of @duckdb/node-api>, or npm i --no-save @duckdb/node-api): the DuckDB row is missing.`,
       );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -208,12 +208,16 @@ export class LogComparison {
   /** Whether rows came in non-decreasing time (across the files, in the order given). */
   ordered = true;
   firstDisorder: { file: string; line: number } | null = null;
-  private prevMs = Number.NEGATIVE_INFINITY;
+  /** The first row: its file (index), line and time (for merging a later part of the log). */
+  firstRow: { file: number; line: number; ms: number } | null = null;
+  /** The last row's time. */
+  prevMs = Number.NEGATIVE_INFINITY;
   private readonly ctx: Map<number, ListenerCtx>[];
   private ctxGen = -1;
   private upstreamCache: (UpstreamInfo | undefined)[] = [];
   private upstreamGen = -1;
   private lastVersion = 0;
+  private readonly budget = new ClientBudget();
 
   constructor(
     private readonly model: TopologyVersions,
@@ -224,11 +228,162 @@ export class LogComparison {
   ) {
     this.originMs = options.originMs;
     this.ctx = model.versions.map(() => new Map());
-    const budget = new ClientBudget();
+    const budget = this.budget;
     this.slotStats = model.slots.map(
       (s) =>
         new SlotStats(s.index, s.backends.length, s.sticky === 'insert' || s.sticky === 'server', budget),
     );
+  }
+
+  /**
+   * Why merging a later part of the log into this one (or this one into an earlier part) could
+   * differ from reading both in one pass, or null: a bounded table that filled up (patterns, the
+   * per-client counts) or started over (slbids, which the listener labels are cached by) keeps
+   * what came first, which a part cannot know.
+   */
+  unmergeable(): string | null {
+    if (this.reader.slbids.generation > 0) return 'too many distinct slbids';
+    for (const l of this.listeners.values()) if (l.patternsOverflow > 0) return 'too many patterns';
+    for (const st of this.slotStats)
+      for (const c of [st.total, ...st.windows.values()])
+        if (c.clientsOverflow || c.clientsUncounted) return 'too many clients';
+    return null;
+  }
+
+  /** The state a worker thread hands back for `merge` (structured-cloned: data only). */
+  exportPart(): ComparisonPart {
+    const ctxLabels: string[] = [];
+    this.ctx.forEach((m, v) => {
+      for (const [key, c] of m)
+        ctxLabels.push(
+          `${v}\u0000${this.reader.slbids.text(Math.floor(key / 65536))}\u0000${key % 65536}\u0000${c.stats.listener}`,
+        );
+    });
+    return {
+      rows: this.rows,
+      firstMs: this.firstMs,
+      lastMs: this.lastMs,
+      ordered: this.ordered,
+      firstDisorder: this.firstDisorder,
+      firstRow: this.firstRow,
+      prevMs: this.prevMs,
+      listeners: [...this.listeners.values()],
+      slotStats: this.slotStats.map((st) => ({ total: st.total, windows: st.windows })),
+      ctxLabels,
+      unmergeable: this.unmergeable(),
+    };
+  }
+
+  /**
+   * Add the part of the log that follows this one (read by another `LogComparison` over the same
+   * model and origin), as if one pass had read both: counts add up, first occurrences and listed
+   * rows keep this part's before the other's. `line(file, line)` turns the other part's line
+   * numbers into the file's. Returns null, or why the merge would not be exact (nothing merged
+   * then: the caller reads the log again in one pass).
+   */
+  merge(o: ComparisonPart, line: (file: string, line: number) => number): string | null {
+    const why = this.unmergeable() ?? o.unmergeable;
+    if (why !== null) return why;
+    const labels = new Map<string, string>();
+    for (const x of this.exportPart().ctxLabels) {
+      const cut = x.lastIndexOf('\u0000');
+      labels.set(x.slice(0, cut), x.slice(cut + 1));
+    }
+    for (const x of o.ctxLabels) {
+      const cut = x.lastIndexOf('\u0000');
+      const mine = labels.get(x.slice(0, cut));
+      if (mine !== undefined && mine !== x.slice(cut + 1))
+        return 'a listener named by the scheme of its first row';
+    }
+    // Check the bounded tables before changing anything.
+    for (const ol of o.listeners) {
+      const l = this.listeners.get(ol.listener);
+      if (l === undefined) continue;
+      let size = l.patterns.size;
+      for (const k of ol.patterns.keys()) if (!l.patterns.has(k)) size++;
+      if (size > PATTERN_CAP) return 'too many patterns';
+    }
+    let entries = 0;
+    for (let i = 0; i < this.slotStats.length; i++) {
+      const st = this.slotStats[i];
+      const os = o.slotStats[i];
+      const cells: Array<[ShareCell | undefined, ShareCell]> = [[st.total, os.total]];
+      for (const [w, oc] of os.windows) cells.push([st.windows.get(w), oc]);
+      for (const [a, b] of cells) {
+        if (b.perClient === null) continue;
+        let size = a?.perClient?.size ?? 0;
+        for (const ip of b.perClient.keys()) if (a?.perClient?.has(ip) !== true) size++;
+        if (size > CLIENT_CAP) return 'too many clients';
+      }
+      for (const c of [st.total, ...st.windows.values()]) entries += c.perClient?.size ?? 0;
+      for (const [a, b] of cells)
+        if (b.perClient !== null)
+          for (const ip of b.perClient.keys()) if (a?.perClient?.has(ip) !== true) entries++;
+    }
+    if (entries > CLIENT_BUDGET) return 'too many clients';
+    // Rows and their order.
+    const fix = (d: DisagreeingRow): DisagreeingRow => ({ ...d, line: line(d.file, d.line) });
+    if (o.rows > 0) {
+      if (this.rows === 0) {
+        this.ordered = o.ordered;
+        this.firstDisorder =
+          o.firstDisorder === null
+            ? null
+            : { file: o.firstDisorder.file, line: line(o.firstDisorder.file, o.firstDisorder.line) };
+        const f = o.firstRow!;
+        this.firstRow = { ...f, line: line(this.reader.files[f.file], f.line) };
+      } else if (this.ordered) {
+        const f = o.firstRow!;
+        if (f.ms < this.prevMs) {
+          this.ordered = false;
+          const file = this.reader.files[f.file];
+          this.firstDisorder = { file, line: line(file, f.line) };
+        } else if (!o.ordered) {
+          this.ordered = false;
+          const d = o.firstDisorder!;
+          this.firstDisorder = { file: d.file, line: line(d.file, d.line) };
+        }
+      }
+      this.rows += o.rows;
+      this.prevMs = o.prevMs;
+      if (o.firstMs < this.firstMs) this.firstMs = o.firstMs;
+      if (o.lastMs > this.lastMs) this.lastMs = o.lastMs;
+    }
+    // Listeners.
+    const limit = this.options.listLimit;
+    for (const ol of o.listeners) {
+      let l = this.listeners.get(ol.listener);
+      if (l === undefined) {
+        l = new ListenerStats(ol.listener, ol.known);
+        this.listeners.set(ol.listener, l);
+      }
+      l.rows += ol.rows;
+      l.agree += ol.agree;
+      l.ambiguous += ol.ambiguous;
+      l.retried += ol.retried;
+      l.schemeMismatch += ol.schemeMismatch;
+      l.noUpstream += ol.noUpstream;
+      l.noUpstreamModelEligible += ol.noUpstreamModelEligible;
+      for (const [k, n] of ol.noUpstreamByStatus)
+        l.noUpstreamByStatus.set(k, (l.noUpstreamByStatus.get(k) ?? 0) + n);
+      for (const k of Object.keys(l.disagreements) as DisagreementKind[])
+        l.disagreements[k] += ol.disagreements[k];
+      for (const d of ol.listed) if (l.listed.length < limit) l.listed.push(fix(d));
+      for (const [k, p] of ol.patterns) {
+        const known = l.patterns.get(k);
+        if (known !== undefined) known.count += p.count;
+        else l.patterns.set(k, { count: p.count, example: fix(p.example) });
+      }
+    }
+    // Shares.
+    for (let i = 0; i < this.slotStats.length; i++) {
+      const st = this.slotStats[i];
+      const os = o.slotStats[i];
+      mergeCell(st.total, os.total);
+      for (const [w, oc] of os.windows) mergeCell(st.cell(w), oc);
+    }
+    this.budget.left = CLIENT_BUDGET - entries;
+    return null;
   }
 
   /** Scenario µs of a row time. */
@@ -246,6 +401,7 @@ export class LogComparison {
       this.ordered = false;
       this.firstDisorder = { file: this.reader.files[row.file], line: row.line };
     }
+    if (this.firstRow === null) this.firstRow = { file: row.file, line: row.line, ms };
     this.prevMs = ms;
     const t = (ms - this.originMs) * 1000;
     const v = this.model.versionAt(t, this.lastVersion);
@@ -450,6 +606,45 @@ export class LogComparison {
     else if (stats.patterns.size < PATTERN_CAP) stats.patterns.set(patternKey, { count: 1, example: d });
     else stats.patternsOverflow++;
   }
+}
+
+/** What `LogComparison.exportPart` hands over (see `merge`). */
+export interface ComparisonPart {
+  readonly rows: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+  readonly ordered: boolean;
+  readonly firstDisorder: { readonly file: string; readonly line: number } | null;
+  readonly firstRow: { readonly file: number; readonly line: number; readonly ms: number } | null;
+  readonly prevMs: number;
+  readonly listeners: readonly ListenerStats[];
+  readonly slotStats: readonly {
+    readonly total: ShareCell;
+    readonly windows: ReadonlyMap<number, ShareCell>;
+  }[];
+  /** `version \0 slbid \0 port \0 label` per listener context. */
+  readonly ctxLabels: readonly string[];
+  readonly unmergeable: string | null;
+}
+
+/** Add cell `b`'s counts to `a`'s (epochs and clients first seen in `b` after `a`'s). */
+function mergeCell(a: ShareCell, b: ShareCell): void {
+  a.n += b.n;
+  for (let i = 0; i < a.counts.length; i++) {
+    a.counts[i] += b.counts[i];
+    a.failed[i] += b.failed[i];
+    a.upstream5xx[i] += b.upstream5xx[i];
+  }
+  b.epochIds.forEach((id, j) => {
+    const at = a.epochIds.indexOf(id);
+    if (at >= 0) a.epochRows[at] += b.epochRows[j];
+    else {
+      a.epochIds.push(id);
+      a.epochRows.push(b.epochRows[j]);
+    }
+  });
+  if (a.perClient !== null && b.perClient !== null)
+    for (const [ip, n] of b.perClient) a.perClient.set(ip, (a.perClient.get(ip) ?? 0) + n);
 }
 
 const NO_LISTENER_ROUTE: ModelRoute = { outcome: ROUTE_NO_LISTENER, scope: -1, slot: -1 };

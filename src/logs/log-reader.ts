@@ -9,12 +9,17 @@
  * handed on; the caller counts and reports it (never a silent skip).
  *
  * Why a hand-written scanner: in `npm run bench:logs` (SLS rows of 20 fields, 551 bytes) `JSON.parse`
- * of each line plus reading the 13 fields, and nothing else, ran at 135 k rows per CPU second; the
- * whole `slbsim logs` check with this scanner — one pass over the bytes that copies out only the
- * fields it needs, no object per row — at 400 k (same run, BENCHMARKS.md). Anything the scanner does
- * not expect (nested values, a key with an escape) falls back to `JSON.parse` for that line, so it
- * is never less correct. (Searching each key with `Buffer.indexOf` or `String.indexOf` instead was
- * tried and was 2–3 times slower: a native call per key, and `"` is too common a first byte.)
+ * of each line plus reading the 13 fields, and nothing else, ran at about 170 k rows per CPU second;
+ * the whole `slbsim logs` check with this scanner — one pass over the bytes that copies out only the
+ * fields it needs, no object per row, each key compared with the previous line's key at the same
+ * position — at 600–700 k on one thread (same run, BENCHMARKS.md). Anything the scanner does not
+ * expect (nested values, a key with an escape) falls back to `JSON.parse` for that line, so it is
+ * never less correct. Tried and dropped: searching each key with `Buffer.indexOf` or
+ * `String.indexOf` (2–3 times slower: a native call per key, and `"` is too common a first byte);
+ * finding the end of a value four bytes at a time (SWAR over an `Int32Array` or a `DataView`: no
+ * gain, the values are short); remembering the last interned value (no measurable gain).
+ * A byte range of the files can be read (`from`, `to`): the second half of a large log is read by a
+ * worker thread (check-access-log.ts).
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { ByteIntern } from './byte-intern.js';
@@ -51,6 +56,24 @@ const NF = FIELD_KEYS.length;
 const F = Object.fromEntries(FIELD_KEYS.map((k, i) => [k, i])) as Record<FieldKey, number>;
 const NAME_BYTES = FIELD_KEYS.map((k) => Buffer.from(FIELD[k], 'latin1'));
 const BY_NAME = new Map<string, number>(FIELD_KEYS.map((k, i) => [FIELD[k], i]));
+// Field indices as constants: `fs[F[k]]` with a variable `k` is a keyed property load on the hot path.
+const F_TIME = F.time;
+const F_UNIX = F.unixTime;
+const F_SLBID = F.slbid;
+const F_VPORT = F.vport;
+const F_SCHEME = F.scheme;
+const F_HTTP_HOST = F.httpHost;
+const F_HOST = F.host;
+const F_URI = F.uri;
+const F_CLIENT_IP = F.clientIp;
+const F_CLIENT_PORT = F.clientPort;
+const F_UPSTREAM = F.upstream;
+const F_STATUS = F.status;
+const F_UPSTREAM_STATUS = F.upstreamStatus;
+const REQUIRED = Int32Array.from(REQUIRED_FIELDS, (k) => F[k]);
+/** Keys remembered per position of the previous JSON line (see `scanJson`). */
+const TPL_KEYS = 64;
+const TPL_KEY_BYTES = 64;
 
 /** The format a file name implies, else undefined (then the first byte decides). */
 export function logFormatOf(file: string): LogFormat | undefined {
@@ -60,9 +83,44 @@ export function logFormatOf(file: string): LogFormat | undefined {
   return undefined;
 }
 
+/** A place in the files given to the reader: file index and byte offset. */
+export interface LogPlace {
+  readonly file: number;
+  readonly offset: number;
+}
+
+/** The format of an open file without a telling name: JSON lines when it starts with `{`. */
+function probeFormat(fd: number): LogFormat {
+  const probe = Buffer.alloc(256);
+  const got = readSync(fd, probe, 0, probe.length, 0);
+  let i = 0;
+  while (i < got && (probe[i] === 32 || probe[i] === 10 || probe[i] === 13 || probe[i] === 9)) i++;
+  return i < got && probe[i] === 123 ? 'jsonl' : 'csv';
+}
+
+/** The format the reader will read a file as. */
+export function detectLogFormat(file: string): LogFormat {
+  const known = logFormatOf(file);
+  if (known !== undefined) return known;
+  const fd = openSync(file, 'r');
+  try {
+    return probeFormat(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface LogReaderOptions {
   readonly onRow: (row: LogRow) => void;
   readonly onProblem: (p: LogProblem) => void;
+  /**
+   * Read from here (default: the start of the first file). An offset inside a file must be the
+   * start of a line; line numbers in that file then count from it (the caller adds the lines
+   * before it).
+   */
+  readonly from?: LogPlace;
+  /** Read up to here, exclusive (default: the end of the last file); an offset ends a line. */
+  readonly to?: LogPlace;
 }
 
 export class LogReader {
@@ -74,9 +132,18 @@ export class LogReader {
   bytesDone = 0;
   rows = 0;
   private readonly row = new LogRow();
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private readonly buf = Buffer.allocUnsafe(CHUNK + 1); // + 1: room for scanJson's sentinel
   private fileIndex = -1;
   private fd = -1;
+  /** Read position and end of the current file's range. */
+  private pos = 0;
+  private limit = 0;
+  /** The current file is read from its start (a BOM may open its first line). */
+  private fromStart = true;
+  private readonly from: LogPlace;
+  private readonly to: LogPlace;
+  /** Set by `stop()`: the reader ends after the current line. */
+  private stopped = false;
   private filled = 0;
   private lineNo = 0;
   private format: LogFormat = 'jsonl';
@@ -87,6 +154,12 @@ export class LogReader {
   private readonly fs = new Int32Array(NF);
   private readonly fe = new Int32Array(NF);
   private readonly fx = new Uint8Array(NF);
+  /** Some value of the current row has a JSON escape. */
+  private escaped = 0;
+  // The keys of the previous JSON line by position: bytes, length (-1: none) and field.
+  private readonly tplBytes = new Uint8Array(TPL_KEYS * TPL_KEY_BYTES);
+  private readonly tplLen = new Int32Array(TPL_KEYS).fill(-1);
+  private readonly tplField = new Int32Array(TPL_KEYS);
   private scratch = Buffer.allocUnsafe(4096);
   private csvStarts = new Int32Array(64);
   private csvEnds = new Int32Array(64);
@@ -96,21 +169,51 @@ export class LogReader {
     readonly files: readonly string[],
     private readonly options: LogReaderOptions,
   ) {
+    this.from = options.from ?? { file: 0, offset: 0 };
+    this.to = options.to ?? { file: files.length - 1, offset: -1 };
+    this.fileIndex = this.from.file - 1;
     let total = 0;
-    for (const f of files) total += statSync(f).size;
+    for (let f = 0; f < files.length; f++) {
+      const size = statSync(files[f]).size;
+      if (f < this.from.file || f > this.to.file) continue;
+      total += this.endOf(f, size) - (f === this.from.file ? this.from.offset : 0);
+    }
     this.totalBytes = total;
+  }
+
+  /** Where the reader's range ends in file `f` of `size` bytes. */
+  private endOf(f: number, size: number): number {
+    return f === this.to.file && this.to.offset >= 0 ? Math.min(this.to.offset, size) : size;
+  }
+
+  /** End the read after the current line (from `onRow`): `step` then returns true. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Lines read so far in the current file (counted from the range's start in it). */
+  get linesRead(): number {
+    return this.lineNo;
   }
 
   /** Read about `maxBytes` more; true when every file has been read. */
   step(maxBytes = 64 << 20): boolean {
     let budget = maxBytes;
     while (budget > 0) {
+      if (this.stopped) return true;
       if (this.fd < 0 && !this.openNext()) return true;
-      const n = readSync(this.fd, this.buf, this.filled, CHUNK - this.filled, null);
+      const want = Math.min(CHUNK - this.filled, this.limit - this.pos);
+      const n = want <= 0 ? 0 : readSync(this.fd, this.buf, this.filled, want, this.pos);
+      this.pos += n;
       budget -= n;
       this.bytesDone += n;
       const end = this.filled + n;
       const consumed = this.lines(end, n === 0);
+      if (this.stopped) {
+        closeSync(this.fd);
+        this.fd = -1;
+        return true;
+      }
       if (n === 0) {
         closeSync(this.fd);
         this.fd = -1;
@@ -142,23 +245,20 @@ export class LogReader {
 
   private openNext(): boolean {
     this.fileIndex++;
-    if (this.fileIndex >= this.files.length) return false;
+    if (this.fileIndex >= this.files.length || this.fileIndex > this.to.file) return false;
     const file = this.files[this.fileIndex];
     this.fd = openSync(file, 'r');
+    this.pos = this.fileIndex === this.from.file ? this.from.offset : 0;
+    this.fromStart = this.pos === 0;
+    // Unbounded: read to the end as it is then (a file still being written is read as far as it goes).
+    this.limit =
+      this.fileIndex === this.to.file && this.to.offset >= 0 ? this.to.offset : Number.POSITIVE_INFINITY;
     this.filled = 0;
     this.lineNo = 0;
     this.headerSeen = false;
     this.csvColumns = null;
     this.skipping = false;
-    const known = logFormatOf(file);
-    if (known) this.format = known;
-    else {
-      const probe = Buffer.alloc(256);
-      const got = readSync(this.fd, probe, 0, probe.length, 0);
-      let i = 0;
-      while (i < got && (probe[i] === 32 || probe[i] === 10 || probe[i] === 13 || probe[i] === 9)) i++;
-      this.format = i < got && probe[i] === 123 ? 'jsonl' : 'csv';
-    }
+    this.format = logFormatOf(file) ?? probeFormat(this.fd);
     return true;
   }
 
@@ -178,6 +278,7 @@ export class LogReader {
         let e = nl;
         if (e > start && b[e - 1] === 13) e--;
         this.line(start, e);
+        if (this.stopped) return nl + 1;
       }
       start = nl + 1;
       if (start >= end) return end;
@@ -189,15 +290,26 @@ export class LogReader {
     let i = s;
     while (i < e && (b[i] === 32 || b[i] === 9)) i++;
     if (i === e) return; // blank
-    if (i === s && this.lineNo === 1 && b[i] === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3;
-    this.fs.fill(ABSENT);
-    this.fx.fill(0);
+    if (
+      i === s &&
+      this.lineNo === 1 &&
+      this.fromStart &&
+      b[i] === 0xef &&
+      b[i + 1] === 0xbb &&
+      b[i + 2] === 0xbf
+    )
+      i += 3;
+    this.clearFields();
     if (this.format === 'jsonl') {
       if (b[i] !== 123) {
         this.problem(this.lineNo, 'LogSyntax', 'not a JSON object (each line of a JSON log is one {…})');
         return;
       }
-      if (!this.scanJson(b, i, e) && !this.parseJsonSlow(b, s, e)) return;
+      const sentinel = b[e];
+      b[e] = 34;
+      const fast = this.scanJson(b, i, e);
+      b[e] = sentinel;
+      if (!fast && !this.parseJsonSlow(b, s, e)) return;
       this.emit(b);
     } else {
       if (!this.splitCsv(b, i, e)) return;
@@ -210,67 +322,111 @@ export class LogReader {
     }
   }
 
+  private clearFields(): void {
+    const fs = this.fs;
+    const fx = this.fx;
+    for (let f = 0; f < NF; f++) {
+      fs[f] = ABSENT;
+      fx[f] = 0;
+    }
+    this.escaped = 0;
+  }
+
   /**
    * One pass over a JSON object: keys, string values (escapes noted), numbers and literals. Returns
    * false when the line is not the flat shape expected (the caller then tries JSON.parse).
+   *
+   * SLS writes every line with the same keys in the same order, so the key at each position is
+   * first compared with the previous line's key there (no hash, no lookup); a different key is
+   * hashed and looked up, and becomes the one remembered for that position.
    */
   private scanJson(b: Buffer, s: number, e: number): boolean {
+    // The caller has put a `"` at b[e]: every inner loop stops there without testing `i < e`.
     let i = s + 1;
     const fs = this.fs;
     const fe = this.fe;
     const fx = this.fx;
-    for (;;) {
-      while (i < e && (b[i] === 32 || b[i] === 9)) i++;
+    const tplBytes = this.tplBytes;
+    const tplLen = this.tplLen;
+    for (let k = 0; ; k++) {
+      let c = b[i];
+      while (c === 32 || c === 9) c = b[++i];
       if (i >= e) return false;
-      if (b[i] === 125) return true; // }
-      if (b[i] !== 34) return false;
+      if (c === 125) return true; // }
+      if (c !== 34) return false;
       const ks = ++i;
-      let h = 0;
-      while (i < e && b[i] !== 34) {
-        if (b[i] === 92) return false;
-        h = (h * 31 + b[i]) | 0;
-        i++;
+      let field = -2;
+      if (k < TPL_KEYS) {
+        const len = tplLen[k];
+        if (len >= 0 && ks + len < e && b[ks + len] === 34) {
+          const o = k * TPL_KEY_BYTES;
+          let j = 0;
+          while (j < len && tplBytes[o + j] === b[ks + j]) j++;
+          if (j === len) {
+            field = this.tplField[k];
+            i = ks + len + 1;
+          }
+        }
       }
-      if (i >= e) return false;
-      const ke = i++;
-      const field = fieldOf(b, ks, ke, h);
-      while (i < e && (b[i] === 32 || b[i] === 9)) i++;
-      if (b[i] !== 58) return false;
-      i++;
-      while (i < e && (b[i] === 32 || b[i] === 9)) i++;
+      if (field === -2) {
+        let h = 0;
+        c = b[i];
+        while (c !== 34) {
+          if (c === 92) return false;
+          h = (h * 31 + c) | 0;
+          c = b[++i];
+        }
+        if (i >= e) return false;
+        const ke = i++;
+        field = fieldOf(b, ks, ke, h);
+        if (k < TPL_KEYS) {
+          if (ke - ks <= TPL_KEY_BYTES) {
+            tplBytes.set(b.subarray(ks, ke), k * TPL_KEY_BYTES);
+            tplLen[k] = ke - ks;
+            this.tplField[k] = field;
+          } else tplLen[k] = -1;
+        }
+      }
+      c = b[i];
+      while (c === 32 || c === 9) c = b[++i];
+      if (c !== 58 || i >= e) return false;
+      c = b[++i];
+      while (c === 32 || c === 9) c = b[++i];
       if (i >= e) return false;
       let vs: number;
       let ve: number;
       let escaped = 0;
-      if (b[i] === 34) {
+      if (c === 34) {
         vs = ++i;
-        while (i < e && b[i] !== 34) {
-          if (b[i] === 92) {
+        c = b[i];
+        while (c !== 34) {
+          if (c === 92) {
             escaped = 1;
-            i++;
+            if (++i >= e) return false;
           }
-          i++;
+          c = b[++i];
         }
         if (i >= e) return false;
         ve = i++;
       } else {
-        const c = b[i];
         if (c === 123 || c === 91) return false; // nested value
         vs = i;
-        while (i < e && b[i] !== 44 && b[i] !== 125 && b[i] !== 32 && b[i] !== 9) i++;
+        while (i < e && c !== 44 && c !== 125 && c !== 32 && c !== 9) c = b[++i];
         ve = i;
         // null counts as absent.
-        if (ve - vs === 4 && c === 110) vs = ve = -2;
+        if (ve - vs === 4 && b[vs] === 110) vs = ve = -2;
       }
       if (field >= 0 && vs !== -2) {
         fs[field] = vs;
         fe[field] = ve;
         fx[field] = escaped;
+        this.escaped |= escaped;
       }
-      while (i < e && (b[i] === 32 || b[i] === 9)) i++;
+      c = b[i];
+      while (c === 32 || c === 9) c = b[++i];
       if (i >= e) return false;
-      if (b[i] === 44) i++;
-      else if (b[i] !== 125) return false;
+      if (c === 44) i++;
+      else if (c !== 125) return false;
     }
   }
 
@@ -289,8 +445,7 @@ export class LogReader {
       return false;
     }
     const o = value as Record<string, unknown>;
-    this.fs.fill(ABSENT);
-    this.fx.fill(0);
+    this.clearFields();
     const parts: string[] = [];
     const idx: number[] = [];
     for (const [k, v] of Object.entries(o)) {
@@ -487,7 +642,7 @@ export class LogReader {
   /** Turn the field ranges into the row and hand it on. */
   private emit(buf: Buffer): boolean {
     let b = buf;
-    if (!this.usingScratch) {
+    if (!this.usingScratch && this.escaped !== 0) {
       for (let f = 0; f < NF; f++)
         if (this.fx[f] === 1) {
           this.unescape(buf);
@@ -501,14 +656,15 @@ export class LogReader {
     const row = this.row;
     row.file = this.fileIndex;
     row.line = this.lineNo;
-    for (const k of REQUIRED_FIELDS)
-      if (fs[F[k]] < 0) return this.problem(this.lineNo, 'LogField', `missing ${FIELD[k]}`);
+    for (let r = 0; r < REQUIRED.length; r++)
+      if (fs[REQUIRED[r]] < 0)
+        return this.problem(this.lineNo, 'LogField', `missing ${FIELD[REQUIRED_FIELDS[r]]}`);
     // Time.
-    let ts = fs[F.time];
-    let te = fe[F.time];
+    let ts = fs[F_TIME];
+    let te = fe[F_TIME];
     if (ts < 0 || ts === te) {
-      ts = fs[F.unixTime];
-      te = fe[F.unixTime];
+      ts = fs[F_UNIX];
+      te = fe[F_UNIX];
     }
     if (ts < 0) return this.problem(this.lineNo, 'LogField', 'missing time (and __time__)');
     const t = this.timeOf(b, ts, te);
@@ -520,29 +676,29 @@ export class LogReader {
       );
     row.timeMs = t;
     // Listener.
-    const ss = fs[F.slbid];
-    if (fe[F.slbid] === ss) return this.problem(this.lineNo, 'LogField', 'slbid is empty');
-    const vport = parseUint(b, fs[F.vport], fe[F.vport]);
+    const ss = fs[F_SLBID];
+    if (fe[F_SLBID] === ss) return this.problem(this.lineNo, 'LogField', 'slbid is empty');
+    const vport = parseUint(b, fs[F_VPORT], fe[F_VPORT]);
     if (vport < 1 || vport > 65535)
       return this.problem(
         this.lineNo,
         'LogField',
-        `slb_vport: expected a port 1–65535, got ${show(b, fs[F.vport], fe[F.vport])}`,
+        `slb_vport: expected a port 1–65535, got ${show(b, fs[F_VPORT], fe[F_VPORT])}`,
       );
-    row.slbid = this.slbids.intern(b, ss, fe[F.slbid]);
+    row.slbid = this.slbids.intern(b, ss, fe[F_SLBID]);
     row.vport = vport;
-    row.scheme = schemeOf(b, fs[F.scheme], fe[F.scheme]);
+    row.scheme = schemeOf(b, fs[F_SCHEME], fe[F_SCHEME]);
     // Host: http_host (the raw header), else host.
-    let hs = fs[F.httpHost];
-    let he = fe[F.httpHost];
+    let hs = fs[F_HTTP_HOST];
+    let he = fe[F_HTTP_HOST];
     if (hs < 0 || isNoUpstream(b, hs, he)) {
-      hs = fs[F.host];
-      he = fe[F.host];
+      hs = fs[F_HOST];
+      he = fe[F_HOST];
     }
     row.host = hs < 0 || isNoUpstream(b, hs, he) ? -1 : this.hosts.intern(b, hs, he);
     // Path.
-    let us = fs[F.uri];
-    let ue = us < 0 ? us : fe[F.uri];
+    let us = fs[F_URI];
+    let ue = us < 0 ? us : fe[F_URI];
     if (us >= 0) {
       // Absolute form (http://host/path): keep the path.
       if (ue - us > 8 && b[us] === 104 && b[us + 1] === 116 && b[us + 2] === 116 && b[us + 3] === 112) {
@@ -553,34 +709,34 @@ export class LogReader {
     }
     row.path = us < 0 || us === ue ? this.paths.intern(SLASH, 0, 1) : this.paths.intern(b, us, ue);
     // Client.
-    const cs = fs[F.clientIp];
-    const ce = fe[F.clientIp];
+    const cs = fs[F_CLIENT_IP];
+    const ce = fe[F_CLIENT_IP];
     const ip = parseIpv4(b, cs, ce);
     if (ip < 0) {
       if (ce === cs || isNoUpstream(b, cs, ce))
         return this.problem(this.lineNo, 'LogField', 'client_ip is empty');
       row.clientIp = hashBytes(b, cs, ce); // IPv6: an identity, not an address
     } else row.clientIp = ip;
-    const ps = fs[F.clientPort];
-    if (ps < 0 || fe[F.clientPort] === ps || isNoUpstream(b, ps, fe[F.clientPort])) row.clientPort = 0;
+    const ps = fs[F_CLIENT_PORT];
+    if (ps < 0 || fe[F_CLIENT_PORT] === ps || isNoUpstream(b, ps, fe[F_CLIENT_PORT])) row.clientPort = 0;
     else {
-      const port = parseUint(b, ps, fe[F.clientPort]);
+      const port = parseUint(b, ps, fe[F_CLIENT_PORT]);
       if (port < 0 || port > 65535)
         return this.problem(
           this.lineNo,
           'LogField',
-          `client_port: expected a port 0–65535, got ${show(b, ps, fe[F.clientPort])}`,
+          `client_port: expected a port 0–65535, got ${show(b, ps, fe[F_CLIENT_PORT])}`,
         );
       row.clientPort = port;
     }
     // Upstream and statuses.
-    const as = fs[F.upstream];
-    const ae = fe[F.upstream];
+    const as = fs[F_UPSTREAM];
+    const ae = fe[F_UPSTREAM];
     row.upstream = isNoUpstream(b, as, ae) ? -1 : this.upstreams.intern(b, as, ae);
-    const st = fs[F.status];
-    row.status = st < 0 ? 0 : Math.max(0, parseUint(b, st, fe[F.status]));
-    const us2 = fs[F.upstreamStatus];
-    row.upstreamStatus = us2 < 0 ? 0 : lastStatus(b, us2, fe[F.upstreamStatus]);
+    const st = fs[F_STATUS];
+    row.status = st < 0 ? 0 : Math.max(0, parseUint(b, st, fe[F_STATUS]));
+    const us2 = fs[F_UPSTREAM_STATUS];
+    row.upstreamStatus = us2 < 0 ? 0 : lastStatus(b, us2, fe[F_UPSTREAM_STATUS]);
     this.rows++;
     this.options.onRow(row);
     return true;
