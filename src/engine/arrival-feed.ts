@@ -23,12 +23,6 @@ const HEADER_BYTES = 16;
 /** Entries per publish / release. */
 const BLOCK = 16384;
 export const RING_CAPACITY = 1 << 18;
-/**
- * A sleeping reader is woken only once this many entries wait (or at the end): woken at every
- * block, it drains the ring faster than the writer fills it and sleeps again, and each wake-up
- * preempts the writer — the threads then take turns instead of running side by side.
- */
-const WAKE_AT = RING_CAPACITY >>> 1;
 
 /** The shared memory of one ring (passed to a worker as is). */
 export interface FeedRing {
@@ -126,10 +120,10 @@ export class FeedWriter {
     this.published = this.written;
     const h = this.v.header;
     Atomics.store(h, WRITTEN, this.written);
-    if (
-      Atomics.load(h, SLEEPING) === 1 &&
-      ((this.written - Atomics.load(h, READ)) | 0) >= Math.min(WAKE_AT, this.v.mask + 1 - BLOCK)
-    )
+    // A sleeping reader is woken once half the ring waits (a full ring and the end wake it too):
+    // woken at every block, it drains the ring faster than the writer fills it and sleeps again,
+    // and each wake-up preempts the writer, so the threads take turns instead of running side by side.
+    if (Atomics.load(h, SLEEPING) === 1 && ((this.written - Atomics.load(h, READ)) | 0) > this.v.mask >>> 1)
       Atomics.notify(h, WRITTEN);
   }
 

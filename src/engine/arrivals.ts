@@ -14,8 +14,9 @@
  * Times are integer µs (floored from exact real times, so rounding never accumulates).
  *
  * A constant-rate Poisson phase (the common one) is drawn a batch ahead: the same draws in the
- * same order, but one loop of independent logarithms that the CPU overlaps with the next draw,
- * instead of a call chain per arrival (measured: about a third of the cost per arrival).
+ * same order, one loop of them, and a `next()` small enough for V8 to inline into the engine's
+ * loop (measured side by side in the engine, wrr: 7.1–7.3 M/s against 6.4 M/s drawing one at a
+ * time; alone, a gap costs about the same either way: the alea step and `Math.log` dominate).
  */
 import type { Phase } from '../scenario/scenario-model.js';
 import type { RandomStream } from '../util/rng.js';

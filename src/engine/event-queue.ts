@@ -11,15 +11,13 @@
  * ~100 ns of mispredicted comparisons (the engine's largest cost with connection times), a wheel
  * pop a few ns; no npm queue keeps equal keys in order without an object per entry.
  */
-import { EventHeap } from './heap.js';
+import { EventHeap, KIND_BITS, KIND_MASK } from './heap.js';
 
 const WHEEL_BITS = 16;
 /** µs the wheel covers ahead of the last pop. */
 const WHEEL_SPAN = 1 << WHEEL_BITS;
 const SLOT_MASK = WHEEL_SPAN - 1;
 const WORDS = WHEEL_SPAN >>> 5;
-const KIND_BITS = 3;
-const KIND_MASK = (1 << KIND_BITS) - 1;
 const NONE = -1;
 
 export class EventQueue {
@@ -62,20 +60,13 @@ export class EventQueue {
   /** Time of the earliest entry (Infinity when empty). */
   peekTime(): number {
     const w = this.firstNode();
-    const ft = this.far.peekTime();
-    if (w === NONE) return ft;
-    const wt = this.time[w];
-    return wt < ft || (wt === ft && this.order[w] < this.far.peekOrder()) ? wt : ft;
+    return w !== NONE && this.beforeFar(w) ? this.time[w] : this.far.peekTime();
   }
 
   /** Packed (priority, seq) of the earliest entry (Infinity when empty). */
   peekOrder(): number {
     const w = this.firstNode();
-    if (w === NONE) return this.far.peekOrder();
-    const wt = this.time[w];
-    const ft = this.far.peekTime();
-    const fo = this.far.peekOrder();
-    return wt < ft || (wt === ft && this.order[w] < fo) ? this.order[w] : fo;
+    return w !== NONE && this.beforeFar(w) ? this.order[w] : this.far.peekOrder();
   }
 
   /** Add an entry; `kind` is 0–7, `payload` 0 to 2^28 − 1. */
@@ -112,30 +103,33 @@ export class EventQueue {
   /** Remove the earliest entry; read it from `poppedTime` / `poppedKind` / `poppedPayload`. */
   pop(): void {
     const w = this.firstNode();
-    const far = this.far;
-    if (w !== NONE) {
-      const wt = this.time[w];
-      const ft = far.peekTime();
-      if (wt < ft || (wt === ft && this.order[w] < far.peekOrder())) {
-        const slot = this.first;
-        const rest = this.next[w];
-        this.head[slot] = rest;
-        if (rest === NONE) this.bits[slot >>> 5] &= ~(1 << (slot & 31));
-        this.next[w] = this.free;
-        this.free = w;
-        this.inWheel--;
-        this.poppedTime = wt;
-        this.poppedKind = this.item[w] & KIND_MASK;
-        this.poppedPayload = this.item[w] >>> KIND_BITS;
-        this.base = wt;
-        return;
-      }
+    if (w !== NONE && this.beforeFar(w)) {
+      const slot = this.first;
+      const rest = this.next[w];
+      this.head[slot] = rest;
+      if (rest === NONE) this.bits[slot >>> 5] &= ~(1 << (slot & 31));
+      this.next[w] = this.free;
+      this.free = w;
+      this.inWheel--;
+      this.poppedTime = this.time[w];
+      this.poppedKind = this.item[w] & KIND_MASK;
+      this.poppedPayload = this.item[w] >>> KIND_BITS;
+      this.base = this.poppedTime;
+      return;
     }
+    const far = this.far;
     far.pop();
     this.poppedTime = far.poppedTime;
     this.poppedKind = far.poppedKind;
     this.poppedPayload = far.poppedPayload;
     this.base = far.poppedTime;
+  }
+
+  /** Whether wheel node `w` comes before the heap's earliest entry, by (time, order). */
+  private beforeFar(w: number): boolean {
+    const wt = this.time[w];
+    const ft = this.far.peekTime();
+    return wt < ft || (wt === ft && this.order[w] < this.far.peekOrder());
   }
 
   /** The wheel's earliest node, or NONE when the wheel is empty. */

@@ -11,8 +11,8 @@
  */
 
 const SEQ_SPAN = 2 ** 44;
-const KIND_BITS = 3;
-const KIND_MASK = (1 << KIND_BITS) - 1;
+export const KIND_BITS = 3;
+export const KIND_MASK = (1 << KIND_BITS) - 1;
 
 export class EventHeap {
   /** [time, order] per entry. */
