@@ -7,13 +7,12 @@
  * `at` defaults to 0 (the change is made before the first request); events are ordered stably by
  * time. The loader never throws, whatever the input.
  */
-import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { issuesToDiagnostics, sortDiagnostics } from '../scenario/issues.js';
-import { isJsonFile } from '../scenario/load.js';
+import { isJsonFile, readSourceFile } from '../scenario/load.js';
 import type { Diagnostic, ScheduledEvent, SourcePos } from '../scenario/scenario-model.js';
 import { ALLOWED_KEYS_MARK, RawEvent, type RawEventData } from '../scenario/schema.js';
-import { formatPath, type Path, parseSource, SourceMap } from '../scenario/source.js';
+import { formatPath, type Path, parseSource, type SourceMap } from '../scenario/source.js';
 import type { ActionParams } from '../topology/events.js';
 import { parseDuration } from '../util/duration.js';
 
@@ -111,23 +110,11 @@ export function changeOf(data: ChangeData, at: Path, map: SourceMap): ChangeLoad
   };
 }
 
-/** Load a change file (YAML, or JSON when it ends in `.json`). */
+/** Load a change file (YAML, or JSON when it ends in `.json`), read as a scenario file is. */
 export function loadChange(path: string): ChangeLoadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const map = SourceMap.empty(path);
-    const message =
-      e.code === 'ENOENT'
-        ? `no such file: ${path}`
-        : e.code === 'EISDIR'
-          ? `${path} is a directory, not a change file`
-          : `cannot read ${path}: ${e.message}`;
-    return failed([map.diagnosticAt(0, e.code === 'ENOENT' ? 'FileNotFound' : 'FileUnreadable', message)]);
-  }
-  return loadChangeText(text, path);
+  const read = readSourceFile(path, 'change');
+  if ('diagnostic' in read) return failed([read.diagnostic]);
+  return loadChangeText(read.text, path);
 }
 
 /** One event of the change, with the positions of its parameters (as scenario events keep them). */

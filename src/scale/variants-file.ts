@@ -11,7 +11,6 @@
  * names are unique, and `as is` is the baseline's (the scenario without a change). The loader
  * never throws, whatever the input.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as z from 'zod';
 import { changeRejections } from '../plan/apply-change.js';
@@ -23,10 +22,10 @@ import {
   loadChange,
 } from '../plan/change-file.js';
 import { issuesToDiagnostics, sortDiagnostics } from '../scenario/issues.js';
-import { isJsonFile } from '../scenario/load.js';
+import { isJsonFile, readSourceFile } from '../scenario/load.js';
 import type { Diagnostic, Scenario, SourcePos } from '../scenario/scenario-model.js';
 import { ALLOWED_KEYS_MARK } from '../scenario/schema.js';
-import { type Path, parseSource, SourceMap } from '../scenario/source.js';
+import { type Path, parseSource, type SourceMap } from '../scenario/source.js';
 
 /** The name of the baseline variant: the scenario without a change. */
 export const BASELINE = 'as is';
@@ -223,23 +222,11 @@ function formatIndex(base: Path, i: number): string {
   return base.length === 0 ? `[${i}]` : `${base.join('.')}[${i}]`;
 }
 
-/** Load a variants file (YAML, or JSON when it ends in `.json`). */
+/** Load a variants file (YAML, or JSON when it ends in `.json`), read as a scenario file is. */
 export function loadVariants(path: string): VariantsLoadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const message =
-      e.code === 'ENOENT'
-        ? `no such file: ${path}`
-        : e.code === 'EISDIR'
-          ? `${path} is a directory, not a variants file`
-          : `cannot read ${path}: ${e.message}`;
-    const code = e.code === 'ENOENT' ? 'FileNotFound' : 'FileUnreadable';
-    return failed([SourceMap.empty(path).diagnosticAt(0, code, message)]);
-  }
-  return loadVariantsText(text, path);
+  const read = readSourceFile(path, 'variants');
+  if ('diagnostic' in read) return failed([read.diagnostic]);
+  return loadVariantsText(read.text, path);
 }
 
 /**

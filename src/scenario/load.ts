@@ -96,12 +96,24 @@ function mib(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+/** How the refusal of a file that is not a regular one names each kind of input. */
+const WHAT_MUST_BE_REGULAR = {
+  scenario: 'a scenario',
+  change: 'a change file',
+  variants: 'a variants file',
+} as const;
+
 /**
- * Read a scenario file: only a regular file (a FIFO without a writer or `/dev/zero` would hang
- * or never end), at most MAX_SCENARIO_BYTES, UTF-8. The file is opened non-blocking so that
- * opening a FIFO returns at once; what it is is then decided on the open descriptor.
+ * Read an input file of the scenario grammar — a scenario, and the change and variants files
+ * read with its parser (`kind` names it in messages): only a regular file (a FIFO without a
+ * writer or `/dev/zero` would hang or never end), at most MAX_SCENARIO_BYTES, UTF-8. The file is
+ * opened non-blocking so that opening a FIFO returns at once; what it is is then decided on the
+ * open descriptor.
  */
-function readScenarioFile(path: string): { text: string } | { diagnostic: Diagnostic } {
+export function readSourceFile(
+  path: string,
+  kind: keyof typeof WHAT_MUST_BE_REGULAR = 'scenario',
+): { text: string } | { diagnostic: Diagnostic } {
   const map = SourceMap.empty(path);
   const problem = (code: string, message: string) => ({ diagnostic: map.diagnosticAt(0, code, message) });
   let fd: number;
@@ -110,21 +122,21 @@ function readScenarioFile(path: string): { text: string } | { diagnostic: Diagno
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') return problem('FileNotFound', `no such file: ${path}`);
-    if (e.code === 'EISDIR') return problem('FileUnreadable', `${path} is a directory, not a scenario file`);
+    if (e.code === 'EISDIR') return problem('FileUnreadable', `${path} is a directory, not a ${kind} file`);
     return problem('FileUnreadable', `cannot read ${path}: ${e.code ?? e.message}`);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) return problem('FileUnreadable', `${path} is a directory, not a scenario file`);
+    if (st.isDirectory()) return problem('FileUnreadable', `${path} is a directory, not a ${kind} file`);
     if (!st.isFile())
       return problem(
         'FileUnreadable',
-        `${path} is ${kindOf(st)}: a scenario must be a regular file (YAML or JSON)`,
+        `${path} is ${kindOf(st)}: ${WHAT_MUST_BE_REGULAR[kind]} must be a regular file (YAML or JSON)`,
       );
     const tooLarge = (size: string) =>
       problem(
         'FileTooLarge',
-        `${path} is ${size}; a scenario file may be at most ${mib(MAX_SCENARIO_BYTES)} (parsing takes about 70 bytes of memory per byte)`,
+        `${path} is ${size}; a ${kind} file may be at most ${mib(MAX_SCENARIO_BYTES)} (parsing takes about 70 bytes of memory per byte)`,
       );
     if (st.size > MAX_SCENARIO_BYTES) return tooLarge(mib(st.size));
     // Read at most one byte more than the limit: a file that grew since fstat (or whose size
@@ -171,7 +183,7 @@ function readScenarioFile(path: string): { text: string } | { diagnostic: Diagno
 
 /** Load a scenario file (YAML, or JSON when it ends in `.json`). */
 export function loadScenario(path: string, overrides: LoadOverrides = {}): LoadResult {
-  const read = readScenarioFile(path);
+  const read = readSourceFile(path);
   if ('diagnostic' in read) return failed([read.diagnostic]);
   return loadScenarioText(read.text, path, overrides, resolve(path));
 }

@@ -120,4 +120,12 @@ describe('loadChange', () => {
       'no/such/change.yaml:1:1: FileNotFound no such file: no/such/change.yaml',
     ]);
   });
+
+  it('refuses a change file that is not a regular file (regression: /dev/zero was read until memory ran out)', () => {
+    // Given a character device as the change file, when it is loaded, then one clear line, nothing read
+    const r = loadChange('/dev/zero');
+    expect(r.ok ? [] : formatted(r.diagnostics)).toEqual([
+      '/dev/zero:1:1: FileUnreadable /dev/zero is a character device: a change file must be a regular file (YAML or JSON)',
+    ]);
+  });
 });

@@ -153,6 +153,19 @@ describe('loadVariantsText', () => {
       `${join(dir, 'none.yaml')}:1:1: FileNotFound no such file: ${join(dir, 'none.yaml')}`,
     ]);
   });
+
+  it('refuses a variants file that is not a regular file (regression: /dev/zero was read until memory ran out)', () => {
+    // Given a character device, and a directory, as the variants file
+    // When each is loaded, then one clear line each, nothing read
+    const r = loadVariants('/dev/zero');
+    expect(r.ok ? [] : formatted(r.diagnostics)).toEqual([
+      '/dev/zero:1:1: FileUnreadable /dev/zero is a character device: a variants file must be a regular file (YAML or JSON)',
+    ]);
+    const d = loadVariants(tmpdir());
+    expect(d.ok ? [] : formatted(d.diagnostics)).toEqual([
+      `${tmpdir()}:1:1: FileUnreadable ${tmpdir()} is a directory, not a variants file`,
+    ]);
+  });
 });
 
 describe('variantRejections', () => {
