@@ -31,26 +31,42 @@ export function spreadBlocks(s: Spread): Block[] {
   const fields: [string, Cell][] = [
     ['Scenario', s.scenario.file],
     ['Seeds', `${formatSeeds(s.seeds)} (${s.runs} run${s.runs === 1 ? '' : 's'})`],
-    [
-      'Requests',
-      `${statText(s.requestsPerRun, String)} per run${s.requests === null ? '' : `, --requests ${s.requests}`}`,
-    ],
+    requestsField(s),
   ];
   if (s.expectations !== null)
-    fields.push([
-      'Expectations',
-      s.expectations.runsFailed === 0
-        ? { text: `passed in all ${s.expectations.runsPassed} runs`, tone: 'ok' }
-        : {
-            text: `failed in ${s.expectations.runsFailed} of ${s.runs} runs (seeds ${formatSeeds(s.expectations.failedSeeds)})`,
-            tone: 'bad',
-          },
-    ]);
+    fields.push(
+      expectationsField(s.expectations, s.runs, `seeds ${formatSeeds(s.expectations.failedSeeds)}`),
+    );
   fields.push(['slbsim', s.slbsimVersion]);
   return [
     { kind: 'title', text: `slbsim sweep: ${s.scenario.name}` },
     { kind: 'fields', items: fields },
     ...spreadTableBlocks(s, 2),
+  ];
+}
+
+/** The header's `Requests` field: requests per run over the runs, and the `--requests` override. */
+export function requestsField(s: {
+  readonly requestsPerRun: Stat;
+  readonly requests: number | null;
+}): [string, Cell] {
+  return [
+    'Requests',
+    `${statText(s.requestsPerRun, String)} per run${s.requests === null ? '' : `, --requests ${s.requests}`}`,
+  ];
+}
+
+/** The header's `Expectations` field: passed in every run, or failed in some (`failing` says which). */
+export function expectationsField(
+  e: { readonly runsPassed: number; readonly runsFailed: number },
+  runs: number,
+  failing: string,
+): [string, Cell] {
+  return [
+    'Expectations',
+    e.runsFailed === 0
+      ? { text: `passed in all ${e.runsPassed} runs`, tone: 'ok' }
+      : { text: `failed in ${e.runsFailed} of ${runs} runs (${failing})`, tone: 'bad' },
   ];
 }
 

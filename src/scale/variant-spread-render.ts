@@ -11,7 +11,12 @@ import { renderBlocksAsMarkdown } from '../report/render/markdown.js';
 import { num, pct } from '../report/render/number-format.js';
 import { renderBlocksAsText } from '../report/render/table.js';
 import { formatSeeds } from './seed-range.js';
-import { type SweepFormat, spreadTableBlocks, statText } from './spread-render.js';
+import {
+  expectationsField,
+  requestsField,
+  type SweepFormat,
+  spreadTableBlocks,
+} from './spread-render.js';
 import type { VariantResult, VariantSpread } from './variant-spread.js';
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -40,21 +45,16 @@ function headerBlocks(s: VariantSpread): Block[] {
       'Seeds',
       `${formatSeeds(s.seeds)}${s.seedsFrom === 'scenario' ? ", the scenario's seed" : ''} (${plural(s.runs, 'run')}: ${perVariant} per variant)`,
     ],
-    [
-      'Requests',
-      `${statText(s.requestsPerRun, String)} per run${s.requests === null ? '' : `, --requests ${s.requests}`}`,
-    ],
+    requestsField(s),
   ];
   if (s.expectations !== null)
-    fields.push([
-      'Expectations',
-      s.expectations.runsFailed === 0
-        ? { text: `passed in all ${s.expectations.runsPassed} runs`, tone: 'ok' }
-        : {
-            text: `failed in ${s.expectations.runsFailed} of ${s.runs} runs (${s.expectations.failedVariants.map((n) => JSON.stringify(n)).join(', ')})`,
-            tone: 'bad',
-          },
-    ]);
+    fields.push(
+      expectationsField(
+        s.expectations,
+        s.runs,
+        s.expectations.failedVariants.map((n) => JSON.stringify(n)).join(', '),
+      ),
+    );
   fields.push(['slbsim', s.slbsimVersion]);
   return [
     { kind: 'title', text: `slbsim sweep: ${s.scenario.name}, ${plural(count, 'variant')}` },
