@@ -11,12 +11,7 @@ import { renderBlocksAsMarkdown } from '../report/render/markdown.js';
 import { num, pct } from '../report/render/number-format.js';
 import { renderBlocksAsText } from '../report/render/table.js';
 import { formatSeeds } from './seed-range.js';
-import {
-  expectationsField,
-  requestsField,
-  type SweepFormat,
-  spreadTableBlocks,
-} from './spread-render.js';
+import { expectationsField, requestsField, type SweepFormat, spreadTableBlocks } from './spread-render.js';
 import type { VariantResult, VariantSpread } from './variant-spread.js';
 
 function plural(n: number, one: string, many = `${one}s`): string {
