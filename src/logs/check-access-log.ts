@@ -13,14 +13,13 @@
  * count) and make the check a `UserError` (exit 2) unless `skipBadRows` is set, in which case the
  * report counts them.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ClusterShape, Scenario } from '../scenario/scenario-model.js';
 import { FileError, UserError } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
+import { findWorkerFile } from '../util/worker-file.js';
 import { replayEpochs } from './epoch-replay.js';
 import type { EpochTable } from './epoch-table.js';
 import type { ListenerStats, LogComparison, ShareCell } from './log-compare.js';
@@ -160,13 +159,9 @@ async function readOnOne(
   return { cmp: part.cmp, bad: part.bad, problems: part.problems.map(formatLogProblem) };
 }
 
-/** The worker module, built beside this file; from the TypeScript sources, the built copy in dist/. */
+/** The worker module (util/worker-file.ts), or null when it is not built. */
 function logWorkerFile(): string | null {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const sibling = join(here, 'log-worker.js');
-  if (existsSync(sibling)) return sibling;
-  const built = resolve(here, '../../dist/logs/log-worker.js');
-  return existsSync(built) ? built : null;
+  return findWorkerFile(import.meta.url, 'log-worker.js');
 }
 
 /** Where the main thread's half ends and the worker's starts (the start of a line), or null. */

@@ -5,10 +5,7 @@
  * thread draws every arrival once and feeds each shard its own (engine/arrival-draw.ts); with a
  * trace every worker reads it and routes only its own units' requests.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { drawArrivals } from '../engine/arrival-draw.js';
 import { createFeedRing } from '../engine/arrival-feed.js';
@@ -16,6 +13,7 @@ import type { Report } from '../report/report-model.js';
 import { reportFromStates } from '../report/report-projection.js';
 import type { ReportState } from '../report/report-state.js';
 import type { Scenario } from '../scenario/scenario-model.js';
+import { workerFile } from '../util/worker-file.js';
 import type { ShardTask } from './shard-worker.js';
 
 export interface ShardedRunOptions {
@@ -35,14 +33,9 @@ export function defaultShardWorkers(): number {
   return availableParallelism();
 }
 
-/** The worker module, built beside this file; from the TypeScript sources, the built copy in dist/. */
+/** The worker module (util/worker-file.ts: beside this file when built, else in dist/scale/). */
 export function shardWorkerFile(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const sibling = join(here, 'shard-worker.js');
-  if (existsSync(sibling)) return sibling;
-  const built = resolve(here, '../../dist/scale/shard-worker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`the shard worker is not built (no ${sibling} nor ${built}): run npm run build`);
+  return workerFile(import.meta.url, 'shard-worker.js');
 }
 
 /**

@@ -10,13 +10,11 @@
  * variant's runs into its own spread (`variant-spread.ts`).
  */
 import { setMaxListeners } from 'node:events';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { VERSION } from '../util/version.js';
+import { workerFile } from '../util/worker-file.js';
 import type { RunSample } from './run-sample.js';
 import { type Spread, spreadOf } from './spread.js';
 import { runSweepTask, type SweepTask } from './sweep-worker.js';
@@ -41,18 +39,9 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/**
- * The worker module: `sweep-worker.js` beside this file in the built package; when this file runs
- * from the TypeScript sources (the test runner), the built copy in `dist/scale/`, since a worker
- * thread loads plain JavaScript.
- */
+/** The worker module (util/worker-file.ts: beside this file when built, else in dist/scale/). */
 export function sweepWorkerFile(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const sibling = join(here, 'sweep-worker.js');
-  if (existsSync(sibling)) return sibling;
-  const built = resolve(here, '../../dist/scale/sweep-worker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`the sweep worker is not built (no ${sibling} nor ${built}): run npm run build`);
+  return workerFile(import.meta.url, 'sweep-worker.js');
 }
 
 /**
