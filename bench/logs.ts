@@ -13,7 +13,7 @@
  * backends drawn by weight from a seeded stream (sticky API clients keep theirs), 20 000 clients.
  * Cases, each in its own process so its peak RSS is its own:
  *   logs        the whole check (read, route, group check, shares per window, causes), the log read
- *               in two halves on two threads (the default for a large log on two cores)
+ *               in pieces on two threads (the default for a large log on two cores)
  *   logs-1t     the same on one thread (`threads: 1`)
  *   json-parse  JSON.parse of every line and reading the 13 fields, nothing else (the baseline for
  *               the hand-written scanner in src/logs/log-reader.ts)

@@ -13,39 +13,22 @@
  * count) and make the check a `UserError` (exit 2) unless `skipBadRows` is set, in which case the
  * report counts them.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ClusterShape, Scenario } from '../scenario/scenario-model.js';
-import { FileError, UserError } from '../util/user-error.js';
+import { UserError } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
-import { findWorkerFile } from '../util/worker-file.js';
 import { replayEpochs } from './epoch-replay.js';
 import type { EpochTable } from './epoch-table.js';
 import type { ListenerStats, LogComparison, ShareCell } from './log-compare.js';
 import { isoTime } from './log-fields.js';
-import {
-  elsewhereIndex,
-  type LogModel,
-  LogPart,
-  type LogPartResult,
-  type LogPartTask,
-  PROBLEM_SAMPLES,
-} from './log-part.js';
-import { detectLogFormat, formatLogProblem, type LogPlace, LogReader } from './log-reader.js';
+import { elsewhereIndex, type LogModel, PROBLEM_SAMPLES } from './log-part.js';
+import { PARALLEL_MIN_BYTES, readInPieces, readOnOne } from './log-pieces.js';
+import { LogReader } from './log-reader.js';
 import { type RerunCounts, rerunOnLog } from './log-rerun.js';
 import type { GroupShares, ListenerLogReport, LogsReport, ShareReport } from './logs-report-model.js';
 import { TopologyVersions } from './topology-versions.js';
 import { type ShareContext, shareReport } from './uneven-causes.js';
 
-export { PROBLEM_SAMPLES };
-
-/**
- * A log of JSON lines at least this large is read in two halves on two threads (given two cores):
- * below it, the worker's start (about 0.3 s of loading modules and building the model) outweighs
- * what it saves.
- */
-export const PARALLEL_MIN_BYTES = 256 << 20;
+export { PARALLEL_MIN_BYTES, PROBLEM_SAMPLES };
 
 export interface LogCheckOptions {
   readonly maxDiff: number;
@@ -64,9 +47,9 @@ export interface LogCheckOptions {
   /** Called between slices of the read (bytes done, bytes in all files). */
   readonly onProgress?: (done: number, total: number) => void;
   /**
-   * 1: read on one thread. 2: read the second half of the log on a worker thread, whatever its
-   * size. Default: two threads for JSON lines of at least `PARALLEL_MIN_BYTES` on two or more
-   * cores. The report is the same either way (see `readInTwo`).
+   * 1: read on one thread. 2: read in pieces on this thread and a worker thread, whatever the
+   * log's size. Default: two threads for JSON lines of at least `PARALLEL_MIN_BYTES` on two or
+   * more cores. The report is the same either way (see log-pieces.ts).
    */
   readonly threads?: 1 | 2;
 }
@@ -99,7 +82,7 @@ export async function checkAccessLog(
   const model = new TopologyVersions(scenario);
   const epochs = replayEpochs(scenario, model);
   const m: LogModel = { model, epochs, elsewhere: elsewhereIndex(model) };
-  const read = (await readInTwo(scenario, m, files, options)) ?? (await readOnOne(m, files, options));
+  const read = (await readInPieces(scenario, m, files, options)) ?? (await readOnOne(m, files, options));
   const { bad, problems } = read;
   if (bad > 0 && !options.skipBadRows)
     throw new UserError([
@@ -119,180 +102,6 @@ export async function checkAccessLog(
     cluster: options.cluster,
   });
   return buildReport(scenario, files, options, model, epochs, c, rerun, bad, problems);
-}
-
-interface ReadResult {
-  readonly cmp: LogComparison;
-  readonly bad: number;
-  /** The first `PROBLEM_SAMPLES` malformed rows, formatted. */
-  readonly problems: string[];
-}
-
-/** Read in slices, yielding to the event loop between them (progress bar, signals). */
-async function pump(reader: LogReader, progress: (done: number) => void): Promise<void> {
-  for (;;) {
-    let done: boolean;
-    try {
-      done = reader.step(32 << 20);
-    } catch (err) {
-      if (err instanceof UserError) throw err;
-      throw new FileError(reader.fileName, `cannot read: ${(err as Error).message}`);
-    }
-    progress(reader.bytesDone);
-    if (done) break;
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
-async function readOnOne(
-  m: LogModel,
-  files: readonly string[],
-  options: LogCheckOptions,
-): Promise<ReadResult> {
-  const part = new LogPart(m, {
-    files,
-    originMs: options.originMs,
-    windowMs: options.windowMs,
-    listLimit: options.list,
-  });
-  await pump(part.reader, (done) => options.onProgress?.(done, part.reader.totalBytes));
-  return { cmp: part.cmp, bad: part.bad, problems: part.problems.map(formatLogProblem) };
-}
-
-/** The worker module (util/worker-file.ts), or null when it is not built. */
-function logWorkerFile(): string | null {
-  return findWorkerFile(import.meta.url, 'log-worker.js');
-}
-
-/** Where the main thread's half ends and the worker's starts (the start of a line), or null. */
-function splitPlan(
-  files: readonly string[],
-  threads: LogCheckOptions['threads'],
-): { at: LogPlace; workerBytes: number } | null {
-  if (threads === 1 || (threads === undefined && availableParallelism() < 2)) return null;
-  // Problems and listed rows are named by file: two files of one name could not be told apart.
-  if (new Set(files).size !== files.length) return null;
-  const sizes = files.map((f) => statSync(f).size);
-  const total = sizes.reduce((a, b) => a + b, 0);
-  if (total < 2 || (threads === undefined && total < PARALLEL_MIN_BYTES)) return null;
-  // CSV rows need the header of their file; JSON lines stand alone.
-  if (files.some((f) => detectLogFormat(f) !== 'jsonl')) return null;
-  let at = Math.floor(total / 2);
-  let f = 0;
-  while (at >= sizes[f]) at -= sizes[f++];
-  let before = 0;
-  for (let i = 0; i < f; i++) before += sizes[i];
-  if (at > 0) {
-    // The first line that starts at or after the middle.
-    const fd = openSync(files[f], 'r');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    try {
-      let pos = at - 1;
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, pos);
-        if (n === 0) return null;
-        const nl = buf.indexOf(10);
-        if (nl >= 0 && nl < n) {
-          at = pos + nl + 1;
-          break;
-        }
-        pos += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return { at: { file: f, offset: at }, workerBytes: total - before - at };
-}
-
-/** The time of the first good row before `to`, or undefined. */
-function firstRowMs(files: readonly string[], to: LogPlace): number | undefined {
-  let t: number | undefined;
-  const r: LogReader = new LogReader(files, {
-    to,
-    onRow: (row) => {
-      t = row.timeMs;
-      r.stop();
-    },
-    onProblem: () => {},
-  });
-  r.readAll();
-  return t;
-}
-
-/**
- * A large log of JSON lines read in two halves at once: the first on this thread, the second (from
- * the first line start after the middle) on a worker thread, with the same origin (`--start`, else
- * the first row's time, read first); then `LogComparison.merge` adds the second to the first. Line
- * numbers of the worker's part of the file that is cut are counted from the cut, and get the main
- * thread's lines of that file added. Null — and the caller reads on one thread — when the log is
- * small or not JSON lines, the machine has one core, the worker is not built, it fails, or the
- * merge would not be exact (a bounded table filled up; see `LogComparison.unmergeable`).
- */
-async function readInTwo(
-  scenario: Scenario,
-  m: LogModel,
-  files: readonly string[],
-  options: LogCheckOptions,
-): Promise<ReadResult | null> {
-  const plan = splitPlan(files, options.threads);
-  const workerFile = plan === null ? null : logWorkerFile();
-  if (plan === null || workerFile === null) return null;
-  const originMs = options.originMs ?? firstRowMs(files, plan.at);
-  if (originMs === undefined) return null;
-  const task: LogPartTask = {
-    scenario,
-    epochs: m.epochs.epochs,
-    files,
-    from: plan.at,
-    originMs,
-    windowMs: options.windowMs,
-    listLimit: options.list,
-  };
-  const worker = new Worker(workerFile, { workerData: { slbsimLogPart: task } });
-  const part = new LogPart(m, {
-    files,
-    to: plan.at,
-    originMs,
-    windowMs: options.windowMs,
-    listLimit: options.list,
-  });
-  const total = part.reader.totalBytes + plan.workerBytes;
-  let mainDone = 0;
-  let workerDone = 0;
-  const result = new Promise<LogPartResult | null>((done) => {
-    worker.on('message', (msg: { progress?: number; result?: LogPartResult }) => {
-      if (msg.result !== undefined) done(msg.result);
-      else if (msg.progress !== undefined) {
-        workerDone = msg.progress;
-        options.onProgress?.(mainDone + workerDone, total);
-      }
-    });
-    worker.on('error', () => done(null));
-    worker.on('exit', () => done(null));
-  });
-  try {
-    await pump(part.reader, (done) => {
-      mainDone = done;
-      options.onProgress?.(mainDone + workerDone, total);
-    });
-  } catch (err) {
-    await worker.terminate();
-    throw err;
-  }
-  const other = await result;
-  await worker.terminate();
-  if (other === null) return null;
-  const base = part.reader.linesRead;
-  const cut = files[plan.at.file];
-  const line = (file: string, n: number) => (file === cut ? n + base : n);
-  if (part.cmp.merge(other.part, line) !== null) return null;
-  const problems = [...part.problems, ...other.problems.map((p) => ({ ...p, line: line(p.file, p.line) }))];
-  return {
-    cmp: part.cmp,
-    bad: part.bad + other.bad,
-    problems: problems.slice(0, PROBLEM_SAMPLES).map(formatLogProblem),
-  };
 }
 
 function buildReport(

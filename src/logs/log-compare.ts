@@ -15,6 +15,7 @@
  * Caches (route per listener, Host and path; listener per slbid and port; parsed upstream lists)
  * are keyed by the reader's interned ids and dropped when an intern table starts over.
  */
+import { ClientCounts } from './client-counts.js';
 import type { EpochTable } from './epoch-table.js';
 import { isoTime, type LogRow } from './log-fields.js';
 import type { LogReader } from './log-reader.js';
@@ -71,7 +72,7 @@ export class ShareCell {
   /** The shared budget ran out before this cell's clients were all counted. */
   clientsUncounted = false;
   /** Rows per client, for the sticky groups (Kish's effective sample size). */
-  readonly perClient: Map<number, number> | null;
+  readonly perClient: ClientCounts | null;
 
   constructor(
     readonly window: number,
@@ -82,7 +83,7 @@ export class ShareCell {
     this.counts = new Float64Array(backends);
     this.failed = new Float64Array(backends);
     this.upstream5xx = new Float64Array(backends);
-    this.perClient = sticky ? new Map() : null;
+    this.perClient = sticky ? new ClientCounts() : null;
   }
 
   addEpoch(id: number): void {
@@ -102,13 +103,12 @@ export class ShareCell {
 
   addClient(ip: number): void {
     const m = this.perClient!;
-    const c = m.get(ip);
-    if (c !== undefined) m.set(ip, c + 1);
-    else if (m.size >= CLIENT_CAP) this.clientsOverflow = true;
+    if (m.bump(ip)) return;
+    if (m.size >= CLIENT_CAP) this.clientsOverflow = true;
     else if (this.budget.left <= 0) this.clientsUncounted = true;
     else {
       this.budget.left--;
-      m.set(ip, 1);
+      m.add(ip, 1);
     }
   }
 }
@@ -311,14 +311,15 @@ export class LogComparison {
       for (const [w, oc] of os.windows) cells.push([st.windows.get(w), oc]);
       for (const [a, b] of cells) {
         if (b.perClient === null) continue;
-        let size = a?.perClient?.size ?? 0;
-        for (const ip of b.perClient.keys()) if (a?.perClient?.has(ip) !== true) size++;
+        const mine = a?.perClient ?? null;
+        let size = mine?.size ?? 0;
+        ClientCounts.revive(b.perClient).forEach((ip) => {
+          if (mine?.has(ip) !== true) size++;
+        });
         if (size > CLIENT_CAP) return 'too many clients';
+        entries += size - (mine?.size ?? 0);
       }
       for (const c of [st.total, ...st.windows.values()]) entries += c.perClient?.size ?? 0;
-      for (const [a, b] of cells)
-        if (b.perClient !== null)
-          for (const ip of b.perClient.keys()) if (a?.perClient?.has(ip) !== true) entries++;
     }
     if (entries > CLIENT_BUDGET) return 'too many clients';
     // Rows and their order.
@@ -643,8 +644,11 @@ function mergeCell(a: ShareCell, b: ShareCell): void {
       a.epochRows.push(b.epochRows[j]);
     }
   });
-  if (a.perClient !== null && b.perClient !== null)
-    for (const [ip, n] of b.perClient) a.perClient.set(ip, (a.perClient.get(ip) ?? 0) + n);
+  const mine = a.perClient;
+  if (mine !== null && b.perClient !== null)
+    ClientCounts.revive(b.perClient).forEach((ip, n) => {
+      mine.add(ip, n);
+    });
 }
 
 const NO_LISTENER_ROUTE: ModelRoute = { outcome: ROUTE_NO_LISTENER, scope: -1, slot: -1 };

@@ -1,8 +1,8 @@
 /**
  * One part of an access log read and compared with the model — the whole log on one thread, or,
- * for a large log on a machine with several cores, the second half on a worker thread
- * (`log-worker.ts`) while the main thread reads the first; `LogComparison.merge` then adds the
- * halves up as one pass would have (check-access-log.ts). The worker builds the routing model again
+ * for a large log on a machine with several cores, one piece of it, read by the main thread or a
+ * worker thread (`log-worker.ts`); `LogComparison.merge` then adds the pieces up in order as one
+ * pass would have (log-pieces.ts). The worker builds the routing model again
  * from the scenario (structured-cloned; it is deterministic, so both threads hold the same one) and
  * is handed the epochs as data, so that it does not load the engine to replay them.
  */
@@ -67,25 +67,74 @@ export class LogPart {
   }
 }
 
-/** What a worker is asked to read. */
-export interface LogPartTask extends LogPartOptions {
+/** What a worker is asked to read: pieces of the log, taken one at a time from a shared counter. */
+export interface LogPiecesTask extends Omit<LogPartOptions, 'from' | 'to'> {
   readonly scenario: Scenario;
   /** The main thread's `EpochTable.epochs`. */
   readonly epochs: readonly Epoch[];
+  /** Piece `i` is [bounds[i], bounds[i + 1]): line starts, in order. */
+  readonly bounds: readonly LogPlace[];
+  /** An Int32Array of one element over shared memory: the next piece to take (Atomics.add). */
+  readonly next: SharedArrayBuffer;
 }
 
-/** What a worker hands back. */
-export interface LogPartResult {
+/** A piece read: what a part hands back, and its lines per file (for the line numbers). */
+export interface LogPieceResult {
+  readonly piece: number;
   readonly bad: number;
   readonly problems: readonly LogProblem[];
   readonly part: ComparisonPart;
+  /** Lines read in each file, counted from the piece's start in it. */
+  readonly lines: readonly number[];
 }
 
-/** Read a task's part in one go (the worker's job), reporting progress in bytes. */
-export function readLogPart(task: LogPartTask, onProgress?: (done: number) => void): LogPartResult {
+/** Take the next piece of `next`, or -1 when none is left. */
+export function takePiece(next: Int32Array, pieces: number): number {
+  const i = Atomics.add(next, 0, 1);
+  return i < pieces ? i : -1;
+}
+
+/** The piece's reader options. */
+export function pieceOptions(
+  o: Omit<LogPartOptions, 'from' | 'to'>,
+  bounds: readonly LogPlace[],
+  i: number,
+): LogPartOptions {
+  return { ...o, from: bounds[i], to: bounds[i + 1] };
+}
+
+/** A finished part as a piece result. */
+export function pieceResult(piece: number, part: LogPart, files: number): LogPieceResult {
+  return {
+    piece,
+    bad: part.bad,
+    problems: part.problems,
+    part: part.cmp.exportPart(),
+    lines: Array.from({ length: files }, (_, f) => part.reader.linesIn(f)),
+  };
+}
+
+/**
+ * The worker's job: take pieces until none is left, posting each one read and the bytes read so
+ * far (every 32 MiB).
+ */
+export function readLogPieces(
+  task: LogPiecesTask,
+  post: (msg: { piece?: LogPieceResult; progress?: number }) => void,
+): void {
   const model = new TopologyVersions(task.scenario);
-  const epochs = new EpochTable(task.epochs, model.scopes.length);
-  const part = new LogPart({ model, epochs, elsewhere: elsewhereIndex(model) }, task);
-  while (!part.reader.step(32 << 20)) onProgress?.(part.reader.bytesDone);
-  return { bad: part.bad, problems: part.problems, part: part.cmp.exportPart() };
+  const m: LogModel = {
+    model,
+    epochs: new EpochTable(task.epochs, model.scopes.length),
+    elsewhere: elsewhereIndex(model),
+  };
+  const next = new Int32Array(task.next);
+  const pieces = task.bounds.length - 1;
+  let before = 0;
+  for (let i = takePiece(next, pieces); i >= 0; i = takePiece(next, pieces)) {
+    const part = new LogPart(m, pieceOptions(task, task.bounds, i));
+    while (!part.reader.step(32 << 20)) post({ progress: before + part.reader.bytesDone });
+    before += part.reader.bytesDone;
+    post({ piece: pieceResult(i, part, task.files.length), progress: before });
+  }
 }

@@ -1,14 +1,12 @@
 /**
- * The worker thread of `slbsim logs` on a large log: reads the part it is given (`workerData`, a
- * `LogPartTask`), posting `{progress}` now and then and `{result}` at the end. No side effects
- * when imported on the main thread.
+ * The worker thread of `slbsim logs` on a large log: takes pieces of the log (`workerData`, a
+ * `LogPiecesTask`) until none is left, posting `{progress}` now and then and `{piece}` for each
+ * piece read. No side effects when imported on the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type LogPartTask, readLogPart } from './log-part.js';
+import { type LogPiecesTask, readLogPieces } from './log-part.js';
 
 const port = parentPort;
-const task = workerData as { slbsimLogPart?: LogPartTask } | null;
-if (port !== null && task?.slbsimLogPart !== undefined) {
-  const result = readLogPart(task.slbsimLogPart, (done) => port.postMessage({ progress: done }));
-  port.postMessage({ result });
-}
+const task = workerData as { slbsimLogPieces?: LogPiecesTask } | null;
+if (port !== null && task?.slbsimLogPieces !== undefined)
+  readLogPieces(task.slbsimLogPieces, (msg) => port.postMessage(msg));

@@ -176,10 +176,10 @@ function stickiness(cell: ShareCell, chi: number | null, df: number, ctx: ShareC
     };
   let s1 = 0;
   let s2 = 0;
-  for (const r of cell.perClient.values()) {
+  cell.perClient.forEach((_, r) => {
     s1 += r;
     s2 += r * r;
-  }
+  });
   const nEff = s2 > 0 ? (s1 * s1) / s2 : 0;
   if (chi === null || df < 1 || s1 === 0)
     return {

@@ -11,7 +11,15 @@ import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { checkAccessLog, type LogCheckOptions } from '../../src/logs/check-access-log.js';
 import { replayEpochs } from '../../src/logs/epoch-replay.js';
 import type { ComparisonPart } from '../../src/logs/log-compare.js';
-import { elsewhereIndex, type LogModel, LogPart, readLogPart } from '../../src/logs/log-part.js';
+import {
+  elsewhereIndex,
+  type LogModel,
+  LogPart,
+  type LogPieceResult,
+  pieceOptions,
+  pieceResult,
+} from '../../src/logs/log-part.js';
+import { mergePieces, piecePlan } from '../../src/logs/log-pieces.js';
 import type { LogProblem } from '../../src/logs/log-reader.js';
 import { TopologyVersions } from '../../src/logs/topology-versions.js';
 
@@ -97,13 +105,13 @@ describe('a log read in two parts and merged', () => {
   it.each(cuts)('cut in file $file at byte $offset', (at) => {
     const first = new LogPart(m, { files, to: at, originMs: origin, ...OPTS });
     first.reader.readAll();
-    const second = readLogPart({
-      scenario,
-      epochs: m.epochs.epochs,
-      files,
-      from: at,
-      originMs: origin,
-      ...OPTS,
+    const later = new LogPart(m, { files, from: at, originMs: origin, ...OPTS });
+    later.reader.readAll();
+    // As a worker thread hands it back: structured-cloned.
+    const second = structuredClone({
+      problems: later.problems,
+      bad: later.bad,
+      part: later.cmp.exportPart(),
     });
     const base = first.reader.linesRead;
     const line = (file: string, n: number) => (file === files[at.file] ? n + base : n);
@@ -113,6 +121,27 @@ describe('a log read in two parts and merged', () => {
       ...second.problems.map((p) => ({ ...p, line: line(p.file, p.line) })),
     ];
     expect(text(first.cmp.exportPart(), problems.slice(0, 20), first.bad + second.bad)).toBe(expected);
+  });
+
+  it('pieces of the log (the two-thread plan), merged in order, give one pass', () => {
+    const bounds = piecePlan(files, 2)!;
+    expect(bounds.length).toBeGreaterThan(8);
+    // A cut at each file's start is among the pieces' bounds: the line numbers of both kinds of
+    // piece (starting a file, starting inside one) are fixed up.
+    expect(bounds.some((b) => b.file === 1 && b.offset > 0)).toBe(true);
+    const common = { files, originMs: origin, ...OPTS };
+    const first = new LogPart(m, pieceOptions(common, bounds, 0));
+    first.reader.readAll();
+    const rest: LogPieceResult[] = [];
+    for (let i = 1; i < bounds.length - 1; i++) {
+      const part = new LogPart(m, pieceOptions(common, bounds, i));
+      part.reader.readAll();
+      rest[i] = structuredClone(pieceResult(i, part, files.length));
+    }
+    const merged = mergePieces(first, rest, bounds, files)!;
+    expect(merged.bad).toBe(one.bad);
+    expect(text(merged.cmp.exportPart(), one.problems, one.bad)).toBe(expected);
+    expect(merged.problems).toEqual(one.problems.map((p) => `${p.file}:${p.line}: ${p.code} ${p.message}`));
   });
 
   it('checkAccessLog on two threads gives the report of one', async () => {
