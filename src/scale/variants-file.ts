@@ -152,6 +152,15 @@ export function loadVariantsText(text: string, file: string): VariantsLoadResult
     const parsed = parseSource(source, file, isJsonFile(file));
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     const value = parsed.value ?? [];
+    const both = bothForms(value);
+    if (both.length > 0)
+      return failed(
+        both.map(([base, i]) => ({
+          ...parsed.map.pos([...base, i, 'events']),
+          code: 'SchemaError',
+          message: `${formatIndex(base, i)} has both change: and events:; give one — change: <path> to a change file, or events: [...] inline`,
+        })),
+      );
     const checked = VariantsFileSchema.safeParse(value, { reportInput: true });
     if (!checked.success) return failed(issuesToDiagnostics(checked.error.issues, value, parsed.map));
     const data = checked.data;
@@ -216,6 +225,21 @@ export function loadVariantsText(text: string, file: string): VariantsLoadResult
       },
     ]);
   }
+}
+
+/** The entries (list path, index) that are mappings with both `change:` and `events:`. */
+function bothForms(value: unknown): Array<[Path, number]> {
+  const list = Array.isArray(value)
+    ? { base: [] as Path, entries: value as unknown[] }
+    : typeof value === 'object' && value !== null && Array.isArray((value as { variants?: unknown }).variants)
+      ? { base: ['variants'] as Path, entries: (value as { variants: unknown[] }).variants }
+      : null;
+  if (list === null) return [];
+  const out: Array<[Path, number]> = [];
+  list.entries.forEach((e, i) => {
+    if (typeof e === 'object' && e !== null && 'change' in e && 'events' in e) out.push([list.base, i]);
+  });
+  return out;
 }
 
 function formatIndex(base: Path, i: number): string {

@@ -136,6 +136,15 @@ describe('loadVariantsText', () => {
     ]);
   });
 
+  it('names an entry with both change: and events: (regression: it got the general shape message)', () => {
+    expect(problemsOf(lines('variants:', '  - name: x', '    change: a.yaml', '    events: []'))).toEqual([
+      'variants.yaml:4:13: SchemaError variants[0] has both change: and events:; give one — change: <path> to a change file, or events: [...] inline',
+    ]);
+    expect(problemsOf(lines('- { change: a.yaml, events: [] }'))).toEqual([
+      'variants.yaml:1:29: SchemaError [0] has both change: and events:; give one — change: <path> to a change file, or events: [...] inline',
+    ]);
+  });
+
   it('reports a mistake inside a referenced change file at its place in that file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slbsim-variants-'));
     mkdirSync(join(dir, 'changes'));
