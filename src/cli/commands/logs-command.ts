@@ -25,6 +25,7 @@ interface LogsOptions {
   list: string;
   skipBadRows?: boolean;
   format: LogsFormat;
+  threads?: '1' | '2';
   quiet?: boolean;
 }
 
@@ -56,6 +57,12 @@ export function register(program: Command): void {
     .option('--list <n>', 'disagreeing rows (per listener) and windows (per group) listed, at most', '1000')
     .option('--skip-bad-rows', 'compare the good rows when some are malformed (they are still counted)')
     .addOption(new Option('--format <format>', 'output format').choices(LOGS_FORMATS).default('table'))
+    .addOption(
+      new Option(
+        '--threads <n>',
+        'threads that read the log (default: 2 for 256 MiB or more of JSON lines on two or more cores, else 1; the report is the same)',
+      ).choices(['1', '2']),
+    )
     .option('--quiet', 'no progress bar')
     .addHelpText(
       'after',
@@ -114,6 +121,7 @@ async function logsAction(file: string, logs: string[], opts: LogsOptions): Prom
       originMs,
       skipBadRows: opts.skipBadRows === true,
       scenarioLabel: file,
+      ...(opts.threads === undefined ? {} : { threads: opts.threads === '1' ? 1 : 2 }),
       onProgress: progress
         ? (done, total) => {
             if (bar === undefined && Date.now() - started < 500) return;

@@ -50,6 +50,16 @@ describe('slbsim logs', () => {
     expect(json.listeners[0].listed.map((x: { line: number }) => x.line)).toEqual([1, 3]);
   });
 
+  it('gives the same report with --threads 1 and --threads 2, and refuses another count', async () => {
+    const one = await logs(SCENARIO, LOG, '--threads', '1', '--format', 'json');
+    const two = await logs(SCENARIO, LOG, '--threads', '2', '--format', 'json');
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const bad = await logs(SCENARIO, LOG, '--threads', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--threads <n>' argument '3' is invalid");
+  });
+
   it('exits 2 on a malformed row, naming file and line, and on bad options', async () => {
     const file = join(tmp, 'bad.jsonl');
     writeFileSync(file, `${readFileSync(LOG, 'utf8').split('\n').slice(0, 3).join('\n')}\nnot json\n`);
