@@ -103,15 +103,17 @@ export function pieceOptions(
   return { ...o, from: bounds[i], to: bounds[i + 1] };
 }
 
-/** A finished part as a piece result. */
+/** A finished part as a piece result; its reader is released (`LogReader.release`). */
 export function pieceResult(piece: number, part: LogPart, files: number): LogPieceResult {
-  return {
+  const result = {
     piece,
     bad: part.bad,
     problems: part.problems,
     part: part.cmp.exportPart(),
     lines: Array.from({ length: files }, (_, f) => part.reader.linesIn(f)),
   };
+  part.reader.release();
+  return result;
 }
 
 /**

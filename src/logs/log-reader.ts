@@ -51,6 +51,9 @@ export function formatLogProblem(p: LogProblem): string {
 
 export type LogFormat = 'jsonl' | 'csv';
 
+/** Read buffers of released readers, for the next ones of this thread. */
+const SPARE: Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
 /** The longest line (bytes). */
 const CHUNK = 4 << 20;
 /**
@@ -139,8 +142,9 @@ export class LogReader {
   bytesDone = 0;
   rows = 0;
   private readonly row = new LogRow();
-  private readonly buf = Buffer.allocUnsafe(CHUNK + 1); // + 1: room for scanJson's sentinel
-  private readonly view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  // + 1: room for scanJson's sentinel. Taken from the spare buffers of finished readers when there is one.
+  private buf: Buffer = SPARE.pop() ?? Buffer.allocUnsafe(CHUNK + 1);
+  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   private fileIndex = -1;
   private fd = -1;
   /** Read position and end of the current file's range. */
@@ -213,6 +217,19 @@ export class LogReader {
   /** Where the reader's range ends in file `f` of `size` bytes. */
   private endOf(f: number, size: number): number {
     return f === this.to.file && this.to.offset >= 0 ? Math.min(this.to.offset, size) : size;
+  }
+
+  /**
+   * Done with this reader (a piece of a large log is read): its 4 MiB buffer goes to the next
+   * reader of this thread instead of waiting for the garbage collector (two threads of pieces
+   * otherwise peaked about 60 MB higher). The reader reads nothing more.
+   */
+  release(): void {
+    if (this.fd >= 0) this.close();
+    this.stopped = true;
+    if (this.buf.length === CHUNK + 1 && SPARE.length < 2) SPARE.push(this.buf);
+    this.buf = EMPTY;
+    this.view = new DataView(EMPTY.buffer, EMPTY.byteOffset, 0);
   }
 
   /** End the read after the current line (from `onRow`): `step` then returns true. */
