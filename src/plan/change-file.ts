@@ -9,10 +9,10 @@
  */
 import * as z from 'zod';
 import { issuesToDiagnostics, sortDiagnostics } from '../scenario/issues.js';
-import { isJsonFile, readSourceFile } from '../scenario/load.js';
+import { loaderFailure, parseFileText, readSourceFile } from '../scenario/load.js';
 import type { Diagnostic, ScheduledEvent, SourcePos } from '../scenario/scenario-model.js';
 import { ALLOWED_KEYS_MARK, RawEvent, type RawEventData } from '../scenario/schema.js';
-import { formatPath, type Path, parseSource, type SourceMap } from '../scenario/source.js';
+import { formatPath, type Path, type SourceMap } from '../scenario/source.js';
 import type { ActionParams } from '../topology/events.js';
 import { parseDuration } from '../util/duration.js';
 
@@ -60,23 +60,14 @@ function failed(diagnostics: readonly Diagnostic[]): ChangeLoadResult {
 /** Load change text; `file` is how diagnostics name the file. */
 export function loadChangeText(text: string, file: string): ChangeLoadResult {
   try {
-    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const parsed = parseSource(source, file, isJsonFile(file));
+    const parsed = parseFileText(text, file);
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     const value = parsed.value ?? [];
     const checked = ChangeFile.safeParse(value, { reportInput: true });
     if (!checked.success) return failed(issuesToDiagnostics(checked.error.issues, value, parsed.map));
     return changeOf(checked.data, [], parsed.map);
   } catch (err) {
-    return failed([
-      {
-        file,
-        line: 1,
-        col: 1,
-        code: 'InternalError',
-        message: `the change loader failed unexpectedly (please report it): ${(err as Error)?.message ?? String(err)}`,
-      },
-    ]);
+    return failed([loaderFailure(file, 'change loader', err)]);
   }
 }
 

@@ -22,10 +22,10 @@ import {
   loadChange,
 } from '../plan/change-file.js';
 import { issuesToDiagnostics, sortDiagnostics } from '../scenario/issues.js';
-import { isJsonFile, readSourceFile } from '../scenario/load.js';
+import { loaderFailure, parseFileText, readSourceFile } from '../scenario/load.js';
 import type { Diagnostic, Scenario, SourcePos } from '../scenario/scenario-model.js';
 import { ALLOWED_KEYS_MARK } from '../scenario/schema.js';
-import { type Path, parseSource, type SourceMap } from '../scenario/source.js';
+import { type Path, type SourceMap } from '../scenario/source.js';
 
 /** The name of the baseline variant: the scenario without a change. */
 export const BASELINE = 'as is';
@@ -148,8 +148,7 @@ function loadEntry(entry: Entry, at: Path, map: SourceMap, index: number): Varia
 /** Load variants text; `file` is how diagnostics name the file and what references are relative to. */
 export function loadVariantsText(text: string, file: string): VariantsLoadResult {
   try {
-    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const parsed = parseSource(source, file, isJsonFile(file));
+    const parsed = parseFileText(text, file);
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     const value = parsed.value ?? [];
     const both = bothForms(value);
@@ -215,15 +214,7 @@ export function loadVariantsText(text: string, file: string): VariantsLoadResult
       variants: { file, description: Array.isArray(data) ? null : (data.description ?? null), variants },
     };
   } catch (err) {
-    return failed([
-      {
-        file,
-        line: 1,
-        col: 1,
-        code: 'InternalError',
-        message: `the variants loader failed unexpectedly (please report it): ${(err as Error)?.message ?? String(err)}`,
-      },
-    ]);
+    return failed([loaderFailure(file, 'variants loader', err)]);
   }
 }
 

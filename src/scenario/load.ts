@@ -45,6 +45,25 @@ export function isJsonFile(path: string): boolean {
 }
 
 /**
+ * The text of a scenario, change or variants file parsed with positions, as every loader reads it:
+ * a UTF-8 BOM dropped, JSON when the name says so, else YAML.
+ */
+export function parseFileText(text: string, file: string): ReturnType<typeof parseSource> {
+  return parseSource(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file, isJsonFile(file));
+}
+
+/** A loader that failed unexpectedly (a bug): one diagnostic at the file's start, never a stack trace. */
+export function loaderFailure(file: string, loader: string, err: unknown): Diagnostic {
+  return {
+    file,
+    line: 1,
+    col: 1,
+    code: 'InternalError',
+    message: `the ${loader} failed unexpectedly (please report it): ${(err as Error)?.message ?? String(err)}`,
+  };
+}
+
+/**
  * Load scenario text. `file` is how diagnostics name the file; `absFile` anchors relative paths
  * (the trace) and becomes `Scenario.file`.
  */
@@ -55,8 +74,7 @@ export function loadScenarioText(
   absFile: string = resolve(file),
 ): LoadResult {
   try {
-    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    const parsed = parseSource(source, file, isJsonFile(file));
+    const parsed = parseFileText(text, file);
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     const value = parsed.value;
     const empty = parsed.map.diagnosticAt(0, 'EmptyScenario', EMPTY_SCENARIO_MESSAGE);
@@ -70,15 +88,7 @@ export function loadScenarioText(
     return { ok: true, scenario };
   } catch (err) {
     // A loader bug must still not surface as a stack trace.
-    return failed([
-      {
-        file,
-        line: 1,
-        col: 1,
-        code: 'InternalError',
-        message: `the loader failed unexpectedly (please report it): ${(err as Error)?.message ?? String(err)}`,
-      },
-    ]);
+    return failed([loaderFailure(file, 'loader', err)]);
   }
 }
 
