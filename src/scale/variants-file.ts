@@ -25,7 +25,7 @@ import { issuesToDiagnostics, sortDiagnostics } from '../scenario/issues.js';
 import { loaderFailure, parseFileText, readSourceFile } from '../scenario/load.js';
 import type { Diagnostic, Scenario, SourcePos } from '../scenario/scenario-model.js';
 import { ALLOWED_KEYS_MARK } from '../scenario/schema.js';
-import { type Path, type SourceMap } from '../scenario/source.js';
+import type { Path, SourceMap } from '../scenario/source.js';
 
 /** The name of the baseline variant: the scenario without a change. */
 export const BASELINE = 'as is';
