@@ -152,14 +152,19 @@ export function loadVariantsText(text: string, file: string): VariantsLoadResult
     if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
     const value = parsed.value ?? [];
     const both = bothForms(value);
-    if (both.length > 0)
-      return failed(
-        both.map(([base, i]) => ({
+    if (both.length > 0) {
+      // Said as such, beside the file's other shape mistakes (the entry itself is not checked twice).
+      const rest = withoutEntries(value, both);
+      const other = VariantsFileSchema.safeParse(rest, { reportInput: true });
+      return failed([
+        ...both.map(([base, i]) => ({
           ...parsed.map.pos([...base, i, 'events']),
           code: 'SchemaError',
           message: `${formatIndex(base, i)} has both change: and events:; give one — change: <path> to a change file, or events: [...] inline`,
         })),
-      );
+        ...(other.success ? [] : issuesToDiagnostics(other.error.issues, rest, parsed.map)),
+      ]);
+    }
     const checked = VariantsFileSchema.safeParse(value, { reportInput: true });
     if (!checked.success) return failed(issuesToDiagnostics(checked.error.issues, value, parsed.map));
     const data = checked.data;
@@ -216,6 +221,15 @@ export function loadVariantsText(text: string, file: string): VariantsLoadResult
   } catch (err) {
     return failed([loaderFailure(file, 'variants loader', err)]);
   }
+}
+
+/** `value` with the listed entries replaced by a valid one, for checking the rest. */
+function withoutEntries(value: unknown, entries: ReadonlyArray<[Path, number]>): unknown {
+  const drop = new Set(entries.map(([, i]) => i));
+  const fix = (list: unknown[]) => list.map((e, i) => (drop.has(i) ? 'checked-separately.yaml' : e));
+  if (Array.isArray(value)) return fix(value);
+  const o = value as { variants: unknown[] };
+  return { ...o, variants: fix(o.variants) };
 }
 
 /** The entries (list path, index) that are mappings with both `change:` and `events:`. */

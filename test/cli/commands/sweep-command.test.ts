@@ -348,7 +348,7 @@ describe('slbsim sweep --vary', () => {
     const r = await runCommand(sweep, ['sweep', 'scenarios/seed-case.yaml', '--vary', schema]);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr.split('\n')).toEqual([
-      `${schema}:2:5: SchemaError variants[0]: expected a change file path, {name?, description?, change: <path>}, or {name?, description?, events: [...]}, got a mapping`,
+      `${schema}:2:24: SchemaError variants[0] has both change: and events:; give one — change: <path> to a change file, or events: [...] inline`,
       `${schema}:3:5: SchemaError variants[1]: expected a change file path, {name?, description?, change: <path>}, or {name?, description?, events: [...]}, got 7`,
       '',
     ]);
