@@ -436,21 +436,22 @@ export class Simulation {
   // ---- the journal: every request row is written here ---------------------------------------
 
   private journalRouted(r: RequestRow, out: RouteResult): void {
-    const row = this.batch.row;
-    row.t = this.now;
-    row.id = r.id;
-    row.listener = out.listener;
-    row.template = r.template;
-    row.clientIp = r.clientIp;
-    row.clientPort = r.clientPort;
-    row.node = out.node;
-    row.worker = out.worker;
-    row.scope = out.scope;
-    row.backend = out.backend;
-    row.outcome = out.outcome;
-    row.attempts = r.attempts;
-    row.flags = r.flags;
-    this.batch.pushRouted(row);
+    // Straight into the batch's columns (the hottest row: no row object in between).
+    const b = this.batch;
+    const i = b.appendRouted();
+    b.t[i] = this.now;
+    b.id[i] = r.id;
+    b.listener[i] = out.listener;
+    b.template[i] = r.template;
+    b.clientIp[i] = r.clientIp;
+    b.clientPort[i] = r.clientPort;
+    b.node[i] = out.node;
+    b.worker[i] = out.worker;
+    b.scope[i] = out.scope;
+    b.backend[i] = out.backend;
+    b.outcome[i] = out.outcome;
+    b.attempts[i] = r.attempts;
+    b.flags[i] = r.flags;
     this.flushIfFull();
   }
 

@@ -67,6 +67,13 @@ export class JournalBatch extends columnStore(ALL_COLUMNS) {
     storeRow.routed(this, i, row);
   }
 
+  /** Append a routed row whose columns the caller writes at the index returned (every ROUTED_COLUMNS one). */
+  appendRouted(): number {
+    const i = this.n++;
+    this.kind[i] = ROW_ROUTED;
+    return i;
+  }
+
   /** Append a failed-attempt row (the ATTEMPT_FAILED_COLUMNS of `row`). */
   pushAttemptFailed(row: Readonly<AttemptFailedRow>): void {
     const i = this.n++;
