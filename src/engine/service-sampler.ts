@@ -3,19 +3,48 @@
  * Lognormal uses Box–Muller with the second normal cached, so one draw costs one or two uniforms.
  */
 import type { Distribution } from '../scenario/scenario-model.js';
-import { type RandomStream, stream32 } from '../util/rng.js';
+import { AleaBatch } from '../util/alea-batch.js';
+import type { RandomStream } from '../util/rng.js';
+
+/** Where a sampler's uniforms come from, a batch at a time: an `AleaBatch` in the engine. */
+export interface UniformSource {
+  fill(out: Float64Array): void;
+}
+
+/** A `UniformSource` from any stream (the live harness's 53-bit ones). */
+export function uniformsOf(random: RandomStream): UniformSource {
+  return {
+    fill(out) {
+      for (let i = 0; i < out.length; i++) out[i] = random();
+    },
+  };
+}
+
+/** Uniforms a sampler draws ahead. */
+const AHEAD = 256;
 
 export class ServiceTimeSampler {
   private spare = Number.NaN;
+  private readonly ahead = new Float64Array(AHEAD);
+  private at = AHEAD;
 
-  constructor(private readonly random: RandomStream) {}
+  constructor(private readonly stream: UniformSource) {}
+
+  /** The stream's next uniform. */
+  private uniform(): number {
+    if (this.at === AHEAD) {
+      this.stream.fill(this.ahead);
+      this.at = 0;
+    }
+    return this.ahead[this.at++];
+  }
 
   sample(d: Distribution): number {
     switch (d.kind) {
       case 'constant':
         return d.value;
       case 'exponential':
-        return Math.round(-d.mean * Math.log(1 - this.random()));
+        return Math.round(-d.mean * Math.log(1 - this.uniform()));
       case 'lognormal':
         return Math.round(Math.exp(d.mu + d.sigma * this.normal()));
     }
@@ -27,8 +56,8 @@ export class ServiceTimeSampler {
       this.spare = Number.NaN;
       return z;
     }
-    const u = 1 - this.random();
-    const v = this.random();
+    const u = 1 - this.uniform();
+    const v = this.uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
@@ -57,7 +86,7 @@ export class ServiceStreams {
     const name = `service/${key}/${node}`;
     let s = this.byKey.get(name);
     if (s === undefined) {
-      s = new ServiceTimeSampler(stream32(this.seed, name));
+      s = new ServiceTimeSampler(new AleaBatch(this.seed, name));
       this.byKey.set(name, s);
     }
     if (node === 0) this.byScope[scope] = s;

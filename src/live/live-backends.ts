@@ -11,7 +11,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ServiceTimeSampler } from '../engine/service-sampler.js';
+import { ServiceTimeSampler, uniformsOf } from '../engine/service-sampler.js';
 import type { ServiceModel } from '../scenario/scenario-model.js';
 import { stream } from '../util/rng.js';
 import { type AddressMap, backendKey } from './address-map.js';
@@ -101,7 +101,7 @@ export class BackendFleet {
           index,
           spec.ServerId,
           spec.Port,
-          new ServiceTimeSampler(stream(seed, `live/service/${key}`)),
+          new ServiceTimeSampler(uniformsOf(stream(seed, `live/service/${key}`))),
         ),
       );
     }

@@ -25,6 +25,11 @@ export function stream32(seed: string, name: string): RandomStream {
   return seedrandom.alea(`${seed}/${name}`);
 }
 
+/** The seeded alea state of `stream32(seed, name)` before its first draw (util/alea-batch.ts steps it). */
+export function aleaState(seed: string, name: string): seedrandom.State.Alea {
+  return seedrandom.alea(`${seed}/${name}`, { state: true }).state();
+}
+
 /** Uniform integer in [0, n). */
 export function randomInt(random: RandomStream, n: number): number {
   return Math.floor(random() * n);
