@@ -63,15 +63,21 @@ export class FeedWriter {
   private readonly v: RingView;
   private written = 0;
   private published = 0;
+  /**
+   * `written` may grow up to here without looking at the reader: the reader's count when last
+   * read, plus the capacity (an atomic load per push cost as much as the rest of the push).
+   */
+  private limit: number;
 
   constructor(ring: FeedRing) {
     this.v = new RingView(ring);
+    this.limit = ring.capacity;
   }
 
   push(t: number, id: number, template: number, clientIp: number, clientPort: number): void {
     const v = this.v;
     // Counters are int32: they wrap, and every comparison is on differences.
-    if (((this.written - Atomics.load(v.header, READ)) | 0) > v.mask) this.waitForRoom();
+    if (this.written === this.limit) this.waitForRoom();
     const i = this.written & v.mask;
     v.t[i] = t;
     v.id[i] = id;
@@ -127,13 +133,22 @@ export class FeedWriter {
       Atomics.notify(h, WRITTEN);
   }
 
+  /** The ring is full as far as this writer knows: look at the reader, and wait while it is really full. */
   private waitForRoom(): void {
-    this.publish();
-    Atomics.notify(this.v.header, WRITTEN);
     const h = this.v.header;
+    let read = Atomics.load(h, READ);
+    if (((this.written - read) | 0) <= this.v.mask) {
+      this.limit = (read + this.v.mask + 1) | 0;
+      return;
+    }
+    this.publish();
+    Atomics.notify(h, WRITTEN);
     for (;;) {
-      const read = Atomics.load(h, READ);
-      if (((this.written - read) | 0) <= this.v.mask) return;
+      read = Atomics.load(h, READ);
+      if (((this.written - read) | 0) <= this.v.mask) {
+        this.limit = (read + this.v.mask + 1) | 0;
+        return;
+      }
       Atomics.store(h, SLEEPING, 2);
       if (Atomics.load(h, READ) === read) Atomics.wait(h, READ, read, 100);
       Atomics.store(h, SLEEPING, 0);
