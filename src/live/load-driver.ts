@@ -22,19 +22,27 @@
  * connection closed without either, noticed when the connection sends again), or still in flight
  * when the run ends. sent = completed + failed + lost + inFlight holds by construction.
  */
-import autocannon, {
-  type AutocannonClient,
-  type AutocannonRequest,
-  type Instance,
-  type RawResult,
-} from 'autocannon';
-import hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type autocannonFn from 'autocannon';
+import type { AutocannonClient, AutocannonRequest, Instance, RawResult } from 'autocannon';
 import type { LatencySummary } from '../report/report-model.js';
 import type { ClientModel } from '../scenario/scenario-model.js';
+import { hdrHistogram } from '../util/hdr.js';
 import { numberToIp } from '../util/ip.js';
 import type { LiveClock } from './clock.js';
 import { CLIENT_HEADER, TEMPLATE_HEADER } from './proxy.js';
 import type { RequestPlan } from './request-plan.js';
+
+let autocannonModule: typeof autocannonFn | undefined;
+/**
+ * autocannon, loaded at the first load run: its module tree takes ~65 ms to load, which every
+ * `slbsim` command paid at start-up when this module imported it (the CLI registers `live` and
+ * `probe` beside the rest).
+ */
+function autocannon(): typeof autocannonFn {
+  autocannonModule ??= createRequire(import.meta.url)('autocannon') as typeof autocannonFn;
+  return autocannonModule;
+}
 
 export type LoadSchedule =
   | { readonly kind: 'amount'; readonly rate?: number }
@@ -123,7 +131,7 @@ export class LoadDriver {
   private readonly clientCounts = new Map<string, number>();
   private readonly unattributed = new Map<number, number>();
   private readonly statusCounts = new Map<number, number>();
-  private readonly histogram = hdr.build({
+  private readonly histogram = hdrHistogram().build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
     numberOfSignificantValueDigits: 3,
@@ -264,7 +272,7 @@ export class LoadDriver {
   ): Promise<void> {
     if (this.stopped) return Promise.resolve();
     const request = this.requestFor(queue);
-    const instance = autocannon({
+    const instance = autocannon()({
       url,
       connections,
       pipelining: 1,
@@ -417,7 +425,7 @@ export class LoadDriver {
     };
     let ac: LoadResult['autocannon'];
     if (this.raws.length > 0) {
-      const agg = autocannon.aggregateResult(this.raws, {
+      const agg = autocannon().aggregateResult(this.raws, {
         url: [...this.options.targets.values()],
         connections: this.options.connections,
       });

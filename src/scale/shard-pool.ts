@@ -6,7 +6,6 @@
  * trace every worker reads it and routes only its own units' requests.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import { drawArrivals } from '../engine/arrival-draw.js';
 import { createFeedRing } from '../engine/arrival-feed.js';
 import type { Report } from '../report/report-model.js';
@@ -49,6 +48,8 @@ export async function replayOnWorkers(
   const count = opts.workers;
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const rings = opts.fed ? Array.from({ length: count }, () => createFeedRing()) : null;
+  // Loaded here, not at start-up: piscina's module tree costs every other command ~40 ms.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<ShardTask, ReportState>({
     filename: shardWorkerFile(),
     minThreads: count,

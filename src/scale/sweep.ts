@@ -11,7 +11,6 @@
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { VERSION } from '../util/version.js';
 import { workerFile } from '../util/worker-file.js';
@@ -139,6 +138,8 @@ async function onPool(
   workers: number,
   opts: Omit<SweepOptions, 'seeds'>,
 ): Promise<RunSample[]> {
+  // Loaded here, not at start-up: piscina's module tree costs every other command ~40 ms.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<SweepTask, RunSample>({
     filename: sweepWorkerFile(),
     minThreads: workers,

@@ -5,12 +5,8 @@
  * Percentiles are HDR's (the highest value equivalent to the bucket, within 0.1 %), capped at the
  * exact maximum; the mean is exact.
  */
-import {
-  build,
-  decodeFromCompressedBase64,
-  encodeIntoCompressedBase64,
-  type Histogram,
-} from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { hdrHistogram } from '../../util/hdr.js';
 import type { LatencySummary } from '../report-model.js';
 
 /*
@@ -34,7 +30,7 @@ export interface LatencyState {
 }
 
 export class LatencyRecorder {
-  private readonly hist: Histogram = build({
+  private readonly hist: Histogram = hdrHistogram().build({
     numberOfSignificantValueDigits: 3,
     autoResize: true,
     bitBucketSize: 64,
@@ -68,12 +64,12 @@ export class LatencyRecorder {
   }
 
   toState(): LatencyState {
-    return { histogram: encodeIntoCompressedBase64(this.h), sum: this.sum, max: this.max };
+    return { histogram: hdrHistogram().encodeIntoCompressedBase64(this.h), sum: this.sum, max: this.max };
   }
 
   static fromState(st: LatencyState): LatencyRecorder {
     const r = new LatencyRecorder();
-    r.hist.add(decodeFromCompressedBase64(st.histogram, 64, false));
+    r.hist.add(hdrHistogram().decodeFromCompressedBase64(st.histogram, 64, false));
     r.sum = st.sum;
     r.max = st.max;
     return r;
