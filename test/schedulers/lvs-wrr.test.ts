@@ -100,6 +100,19 @@ describe('layer-4 wrr (IPVS interleaved WRR)', () => {
     expect(t.state.cw).toBe(1);
   });
 
+  it('given a member of weight 0 removed, then the active list is unchanged and the sequence goes on', () => {
+    // Regression (the property below, seed 98889524): its change signature counted the weight-0
+    // member, so [9, 9, 0] → [9, 9] looked like a change of the kernel's list of active destinations.
+    const s = new LvsWeightedRoundRobin();
+    const ref = new IpvsWrr();
+    s.update(pool([9, 9, 0], undefined, keysOf(3)));
+    ref.init([9, 9]);
+    for (let k = 0; k < 3; k++) expect(s.pick(0)).toBe(ref.schedule());
+    s.update(pool([9, 9], undefined, keysOf(2)));
+    expect(s.pick(0)).toBe(ref.schedule());
+    expect(s.state.cw).toBe(ref.cw);
+  });
+
   it('given random epochs, then it equals ip_vs_wrr with ip_vs_wrr_dest_changed at every change', () => {
     const epoch = fc.record({
       weights: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 6 }),
@@ -115,7 +128,7 @@ describe('layer-4 wrr (IPVS interleaved WRR)', () => {
           s.update(pool(weights, undefined, keys));
           // The kernel's list holds the active destinations; an unchanged list is no change.
           const active = weights.filter((w) => w > 0);
-          const signature = weights.map((w, i) => (w > 0 ? `${keys[i]}=${w}` : '')).join(',');
+          const signature = weights.flatMap((w, i) => (w > 0 ? [`${keys[i]}=${w}`] : [])).join(',');
           if (e === 0) ref.init(active);
           else if (signature !== previous) ref.changed(active);
           previous = signature;
