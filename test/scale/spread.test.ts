@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EpochSample, RunSample } from '../../src/scale/run-sample.js';
+import type { EpochSample } from '../../src/scale/run-sample.js';
 import { spreadOf, stat } from '../../src/scale/spread.js';
+import { runSample as run } from './run-samples.js';
 
 const HEADER = { slbsimVersion: '0.1.0', scenario: { name: 's', file: 's.yaml' }, requests: null };
 
@@ -24,25 +25,6 @@ function epoch(
       expected: 0.5,
       observed: share,
     })),
-  };
-}
-
-function run(seed: string, epochs: EpochSample[], failed = 0): RunSample {
-  return {
-    seed,
-    requests: 100,
-    served: 100,
-    partial: false,
-    expectations: { passed: 1 - failed, failed },
-    scopes: [
-      {
-        scope: 'lb:http:80 listener-vserver-group',
-        group: 'rsp',
-        groupName: 'web',
-        listener: 'lb:http:80',
-        epochs,
-      },
-    ],
   };
 }
 

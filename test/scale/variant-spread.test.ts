@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EpochSample, RunSample } from '../../src/scale/run-sample.js';
+import type { EpochSample } from '../../src/scale/run-sample.js';
 import { maxSharesOf, variantSpreadOf, worstTvdOf } from '../../src/scale/variant-spread.js';
+import { runSample as run } from './run-samples.js';
 
 const HEADER = {
   slbsimVersion: '0.1.0',
@@ -24,25 +25,6 @@ function epoch(epochNo: number, shares: Record<string, [number, number]>, tvd: n
       expected,
       observed,
     })),
-  };
-}
-
-function run(seed: string, epochs: EpochSample[], failed: number): RunSample {
-  return {
-    seed,
-    requests: 100,
-    served: 100,
-    partial: false,
-    expectations: { passed: 1 - failed, failed },
-    scopes: [
-      {
-        scope: 'lb:http:80 listener-vserver-group',
-        group: 'rsp',
-        groupName: 'web',
-        listener: 'lb:http:80',
-        epochs,
-      },
-    ],
   };
 }
 
