@@ -22,27 +22,23 @@
  * connection closed without either, noticed when the connection sends again), or still in flight
  * when the run ends. sent = completed + failed + lost + inFlight holds by construction.
  */
-import { createRequire } from 'node:module';
 import type autocannonFn from 'autocannon';
 import type { AutocannonClient, AutocannonRequest, Instance, RawResult } from 'autocannon';
 import type { LatencySummary } from '../report/report-model.js';
 import type { ClientModel } from '../scenario/scenario-model.js';
 import { hdrHistogram } from '../util/hdr.js';
 import { numberToIp } from '../util/ip.js';
+import { requireOnFirstUse } from '../util/require-on-first-use.js';
 import type { LiveClock } from './clock.js';
 import { CLIENT_HEADER, TEMPLATE_HEADER } from './proxy.js';
 import type { RequestPlan } from './request-plan.js';
 
-let autocannonModule: typeof autocannonFn | undefined;
 /**
  * autocannon, loaded at the first load run: its module tree takes ~65 ms to load, which every
  * `slbsim` command paid at start-up when this module imported it (the CLI registers `live` and
  * `probe` beside the rest).
  */
-function autocannon(): typeof autocannonFn {
-  autocannonModule ??= createRequire(import.meta.url)('autocannon') as typeof autocannonFn;
-  return autocannonModule;
-}
+const autocannon = requireOnFirstUse<typeof autocannonFn>(import.meta.url, 'autocannon');
 
 export type LoadSchedule =
   | { readonly kind: 'amount'; readonly rate?: number }

@@ -4,32 +4,20 @@
  * (`@stdlib/math-base-special-gammainc`), and total variation distance. Pure functions over
  * plain arrays; called once per epoch or group, never per request. Sources: docs/MODEL.md (Reports).
  */
-import { createRequire } from 'node:module';
+import { requireOnFirstUse } from '../util/require-on-first-use.js';
 
 type Gammainc = (x: number, s: number, regularized: boolean, upper: boolean) => number;
-let gammaincFn: Gammainc | undefined;
 /**
  * Loaded at the first p-value: the package is ~250 small CommonJS modules, which every command and
  * every worker thread of `--workers` would otherwise load at start-up whether it reports χ² or not.
+ * `npm run build` bundles it into dist/vendor/ (one file: 12 ms to load, not 70–110 ms); run from
+ * the TypeScript sources (tests), there is no bundle beside this module and the package loads.
  */
-function gammainc(x: number, s: number, regularized: boolean, upper: boolean): number {
-  gammaincFn ??= loadGammainc();
-  return gammaincFn(x, s, regularized, upper);
-}
-
-/** The package as `npm run build` bundles it into dist/vendor/ (one file: 12 ms to load, not 70–110 ms). */
-export const GAMMAINC_BUNDLE = '../vendor/gammainc.cjs';
-
-function loadGammainc(): Gammainc {
-  const require = createRequire(import.meta.url);
-  try {
-    return require(GAMMAINC_BUNDLE) as Gammainc;
-  } catch (e) {
-    // Run from the TypeScript sources (tests): no bundle beside them, the package itself.
-    if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
-    return require('@stdlib/math-base-special-gammainc') as Gammainc;
-  }
-}
+const gammainc = requireOnFirstUse<Gammainc>(
+  import.meta.url,
+  '../vendor/gammainc.cjs',
+  '@stdlib/math-base-special-gammainc',
+);
 
 /**
  * P(X ≥ x) for X ~ χ²(df): the upper regularized incomplete gamma Q(df/2, x/2).
@@ -38,7 +26,7 @@ function loadGammainc(): Gammainc {
 export function chiSquarePValue(x: number, df: number): number {
   if (!(df >= 1)) throw new RangeError(`chiSquarePValue: df must be >= 1, got ${df}`);
   if (x <= 0) return 1;
-  return gammainc(x / 2, df / 2, true, true);
+  return gammainc()(x / 2, df / 2, true, true);
 }
 
 export interface ChiSquareResult {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 type Gammainc = (x: number, s: number, regularized: boolean, upper: boolean) => number;
 const require = createRequire(import.meta.url);
-// What dist/report/stats.js loads (`npm run build`, GAMMAINC_BUNDLE in src/report/stats.ts).
+// What dist/report/stats.js loads first (`npm run build`; the specifiers in src/report/stats.ts).
 const bundle = new URL('../../dist/vendor/gammainc.cjs', import.meta.url);
 const built = existsSync(bundle);
 
