@@ -64,7 +64,11 @@ export class AliasTable {
 
   draw(random: RandomStream): number {
     if (this.prob.length === 1) return 0;
-    const u = random();
+    return this.of(random());
+  }
+
+  /** The choice for uniform `u` (a table of more than one weight: one weight takes no draw). */
+  of(u: number): number {
     const c = this.cells[(u * this.cells.length) | 0];
     return c >= 0 ? c : this.compute(u);
   }

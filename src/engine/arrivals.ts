@@ -60,6 +60,28 @@ export class ArrivalStream {
     return this.nextOfPhase();
   }
 
+  /**
+   * The next arrival times, up to `n` of them, into `out` from `at`: the times `next()` gives, in
+   * order; fewer than `n` only when the arrivals run out. Returns how many were written.
+   */
+  fill(out: Float64Array, at: number, n: number): number {
+    let k = 0;
+    while (k < n && this.emitted < this.limit) {
+      const ready = Math.min(n - k, this.aheadEnd - this.aheadAt, this.limit - this.emitted);
+      if (ready > 0) {
+        out.set(this.ahead.subarray(this.aheadAt, this.aheadAt + ready), at + k);
+        this.aheadAt += ready;
+        this.emitted += ready;
+        k += ready;
+        continue;
+      }
+      const t = this.nextOfPhase();
+      if (t === Number.POSITIVE_INFINITY) break;
+      out[at + k++] = t;
+    }
+    return k;
+  }
+
   private nextOfPhase(): number {
     for (;;) {
       if (this.phase >= this.phases.length) return Number.POSITIVE_INFINITY;

@@ -6,16 +6,18 @@
  */
 import type { Scenario } from '../scenario/scenario-model.js';
 import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
+import { AleaBatch } from '../util/alea-batch.js';
 import { ipToNumber } from '../util/ip.js';
-import { type RandomStream, stream32 } from '../util/rng.js';
 import type { AliasTable } from './alias.js';
 
-/** Requests drawn ahead: the two streams' draws interleave in one loop (the CPU overlaps them). */
+/** Requests drawn ahead: each stream's uniforms a batch at a time, then one loop turns them into requests. */
 const BATCH = 1024;
 
 export class RequestDraw {
-  private readonly mixRandom: RandomStream;
-  private readonly clientRandom: RandomStream;
+  private readonly mixStream: AleaBatch;
+  private readonly clientStream: AleaBatch;
+  private readonly mixUniforms = new Float64Array(BATCH);
+  private readonly clientUniforms = new Float64Array(BATCH);
   private readonly ipCount: number;
   private readonly ports: number;
   private readonly firstIp: number;
@@ -39,8 +41,8 @@ export class RequestDraw {
     this.ports = clients.portsPerIp;
     this.firstIp = ipToNumber(clients.firstIp) ?? ipToNumber(SINGLE_CLIENT.firstIp)!;
     this.firstPort = clients.firstPort;
-    this.mixRandom = stream32(seed, 'mix');
-    this.clientRandom = stream32(seed, 'clients');
+    this.mixStream = new AleaBatch(seed, 'mix');
+    this.clientStream = new AleaBatch(seed, 'clients');
   }
 
   /** Draw the next request's template and client. */
@@ -54,16 +56,33 @@ export class RequestDraw {
 
   /** The next BATCH requests, each stream's draws in their order. */
   private drawAhead(): void {
-    const { mix, mixRandom, clientRandom, ports, firstIp, firstPort } = this;
-    const ipCount = this.ipCount;
-    for (let i = 0; i < BATCH; i++) {
-      this.templates[i] = mix.draw(mixRandom);
-      // (r · ips) · ports, in this order: the same doubles as one draw at a time.
-      const c = Math.floor(clientRandom() * ipCount * ports);
-      const ipIndex = Math.floor(c / ports);
-      this.ips[i] = (firstIp + ipIndex) >>> 0;
-      this.portsAhead[i] = firstPort + (c - ipIndex * ports);
-    }
+    this.fill(this.templates, this.ips, this.portsAhead, 0, BATCH);
     this.at = 0;
+  }
+
+  /**
+   * Draw the next `n` requests (a multiple of BATCH) into `templates`, `ips` and `ports` from `at`:
+   * the same requests, in the same order, as `draw()` gives one at a time (the arrival board,
+   * engine/draw-board.ts, fills its chunks with it).
+   */
+  fill(templates: Int32Array, ips: Uint32Array, ports: Int32Array, at: number, n: number): void {
+    const { mix, mixUniforms, clientUniforms, firstIp, firstPort } = this;
+    const perIp = this.ports;
+    const ipCount = this.ipCount;
+    // A mix of one template takes no draw (AliasTable.draw).
+    const choose = mix.size > 1;
+    for (let done = 0; done < n; done += BATCH) {
+      if (choose) this.mixStream.fillWith(mixUniforms, this.clientStream, clientUniforms);
+      else this.clientStream.fill(clientUniforms);
+      const base = at + done;
+      for (let i = 0; i < BATCH; i++) {
+        templates[base + i] = choose ? mix.of(mixUniforms[i]) : 0;
+        // (r · ips) · ports, in this order: the same doubles as one draw at a time.
+        const c = Math.floor(clientUniforms[i] * ipCount * perIp);
+        const ipIndex = Math.floor(c / perIp);
+        ips[base + i] = (firstIp + ipIndex) >>> 0;
+        ports[base + i] = firstPort + (c - ipIndex * perIp);
+      }
+    }
   }
 }

@@ -77,6 +77,13 @@ export class ShardCut {
     return this.ownerByNode.get(`${key}@${node}`) ?? 0;
   }
 
+  /** Per shard, the weight of its units (the share of the mix it routes). */
+  loads(): number[] {
+    const load = new Array<number>(this.count).fill(0);
+    for (const u of this.units) load[u.shard] += u.weight;
+    return load;
+  }
+
   /** The units shard `index` replays, by name. */
   unitsOf(index: number): string[] {
     return this.units.filter((u) => u.shard === index).map((u) => u.name);

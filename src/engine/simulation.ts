@@ -42,7 +42,7 @@ import type { TraceRow } from '../scenario/trace.js';
 import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';
 import { apply } from '../topology/apply.js';
 import type { TopologyState } from '../topology/types.js';
-import { FeedReader, type FeedRing } from './arrival-feed.js';
+import type { ArrivalFeed } from './arrival-feed.js';
 import type { ArrivalStream } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
 import { EventQueue } from './event-queue.js';
@@ -83,10 +83,10 @@ export interface RunOptions {
   /** Replay only this shard of the run (docs/SCALE.md): the requests of the units it owns. */
   readonly shard?: ShardOption;
   /**
-   * With `shard`: take this shard's arrivals from a ring another thread fills (engine/arrival-feed.ts)
-   * instead of drawing every arrival and skipping the others'.
+   * With `shard`: take this shard's arrivals from a feed other threads draw (engine/draw-board.ts,
+   * engine/arrival-feed.ts) instead of drawing every arrival and skipping the others'.
    */
-  readonly feed?: FeedRing;
+  readonly feed?: ArrivalFeed;
 }
 
 export interface Progress {
@@ -155,7 +155,7 @@ export class Simulation {
   /** The mix and client draws of a synthetic run (null for a trace or a feed). */
   private readonly draw: RequestDraw | null;
   /** The arrivals this shard owns, drawn by another thread (`--workers`), or null. */
-  private readonly feed: FeedReader | null;
+  private readonly feed: ArrivalFeed | null;
   /** The clients' cookie jars, when they keep cookies. */
   private readonly jar: CookieJar | null;
   private readonly expected: number;
@@ -214,7 +214,7 @@ export class Simulation {
     const source = arrivalSource(scenario, seed, requestCap);
     this.arrivals = source.arrivals;
     this.trace = source.trace;
-    this.feed = options.feed === undefined ? null : new FeedReader(options.feed);
+    this.feed = options.feed ?? null;
     this.draw =
       source.mix === null || this.feed !== null ? null : new RequestDraw(scenario, seed, source.mix);
     this.expected = source.expected;

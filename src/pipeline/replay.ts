@@ -11,7 +11,7 @@
  * the result lists the failure; nothing is thrown through the journal stream.
  */
 
-import type { FeedRing } from '../engine/arrival-feed.js';
+import type { ArrivalFeed } from '../engine/arrival-feed.js';
 import type { ShardOption } from '../engine/shard-cut.js';
 import { type Progress, Simulation } from '../engine/simulation.js';
 import type { JournalSink } from '../journal/journal-batch.js';
@@ -36,8 +36,8 @@ export interface ReplayOptions {
   readonly sinks?: readonly JournalSink[];
   /** Replay only this shard of the run (`--shard K/N`, docs/SCALE.md). */
   readonly shard?: ShardOption;
-  /** With `shard`: its arrivals, drawn by another thread (engine/arrival-feed.ts). */
-  readonly feed?: FeedRing;
+  /** With `shard`: its arrivals, drawn by other threads (engine/draw-board.ts). */
+  readonly feed?: ArrivalFeed;
   /** Events per slice (default 250 000). */
   readonly slice?: number;
   /** Called between slices; return true to stop (the report is then partial). */

@@ -6,8 +6,8 @@
  * trace every worker reads it and routes only its own units' requests.
  */
 import { availableParallelism } from 'node:os';
-import { drawArrivals } from '../engine/arrival-draw.js';
-import { createFeedRing } from '../engine/arrival-feed.js';
+import { createDrawBoard } from '../engine/draw-board.js';
+import { planCut } from '../engine/shard-cut.js';
 import type { Report } from '../report/report-model.js';
 import { reportFromStates } from '../report/report-projection.js';
 import type { ReportState } from '../report/report-state.js';
@@ -47,7 +47,7 @@ export async function replayOnWorkers(
 ): Promise<{ report: Report; interrupted: boolean }> {
   const count = opts.workers;
   const stop = new Int32Array(new SharedArrayBuffer(4));
-  const rings = opts.fed ? Array.from({ length: count }, () => createFeedRing()) : null;
+  const board = opts.fed ? createDrawBoard(count, planCut(opts.scenario, count).loads()) : null;
   // Loaded here, not at start-up: piscina's module tree costs every other command ~40 ms.
   const { Piscina } = await import('piscina');
   const pool = new Piscina<ShardTask, ReportState>({
@@ -77,13 +77,12 @@ export async function replayOnWorkers(
           label: opts.label,
           index,
           count,
-          ...(rings === null ? {} : { feed: rings[index] }),
+          ...(board === null ? {} : { board }),
         }),
       ),
     );
-    // A shard that fails stops the draw, which would otherwise wait for its ring forever.
+    // A shard that fails stops the others, which would otherwise wait for its draws forever.
     shards.catch(() => Atomics.store(stop, 0, 1));
-    if (rings !== null) await drawArrivals(opts.scenario, { ...common, rings });
     const states = await shards;
     const report = reportFromStates(states);
     // A shard may reach the end of its feed before it sees the stop: the run is partial all the same.

@@ -6,7 +6,7 @@
  * no side effects: the pool calls the default export in its workers, and the same function runs
  * in-thread.
  */
-import type { FeedRing } from '../engine/arrival-feed.js';
+import { BoardReader, type DrawBoard } from '../engine/draw-board.js';
 import { replayScenario } from '../pipeline/replay.js';
 import type { ReportState } from '../report/report-state.js';
 import type { Scenario } from '../scenario/scenario-model.js';
@@ -22,19 +22,27 @@ export interface ShardTask {
   readonly count: number;
   /** Set to 1 by the main thread to stop every shard (Ctrl-C): each returns a partial state. */
   readonly stop?: Int32Array;
-  /** This shard's arrivals come from this ring (filled by the main thread), not from its own draws. */
-  readonly feed?: FeedRing;
+  /** The run's arrivals are drawn once, on this board, by the shards together (engine/draw-board.ts). */
+  readonly board?: DrawBoard;
 }
 
 /** Replay one shard of the scenario and return its report state. */
 export async function runShardTask(task: ShardTask): Promise<ReportState> {
   const stop = task.stop;
+  const feed =
+    task.board === undefined
+      ? undefined
+      : new BoardReader(task.board, task.index, task.scenario, {
+          seed: task.seed ?? task.scenario.seed,
+          requests: task.requests,
+          stop,
+        });
   const { state } = await replayScenario(task.scenario, {
     label: task.label,
     seed: task.seed,
     requests: task.requests,
     shard: { index: task.index, count: task.count },
-    ...(task.feed === undefined ? {} : { feed: task.feed }),
+    ...(feed === undefined ? {} : { feed }),
     onSlice: stop === undefined ? undefined : () => Atomics.load(stop, 0) === 1,
   });
   return state;

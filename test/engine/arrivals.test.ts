@@ -95,4 +95,24 @@ describe('AliasTable', () => {
     // and a request cap inside a batch stops at exactly the cap
     expect(drain(phases, '7', 1500)).toEqual(expected.slice(0, 1500));
   });
+
+  it('fills a block with the times next() gives, across batches, phases and the cap', () => {
+    // Given Poisson phases of several batches, a ramp and a uniform phase, under a cap
+    const phases: Phase[] = [
+      { duration: 2_000_000, arrivalRate: 1500, mode: 'poisson' },
+      { duration: 1_000_000, arrivalRate: 100, rampTo: 900, mode: 'poisson' },
+      { duration: 1_000_000, arrivalRate: 3, mode: 'uniform' },
+    ];
+    const expected = drain(phases, '9', 3500);
+    // When the same stream fills blocks of 1 000 (none lines up with a batch or a phase)
+    const s = new ArrivalStream(phases, stream('9', 'arrivals'), 3500);
+    const out = new Float64Array(4 * 1000 + 3);
+    const counts: number[] = [];
+    for (let k = 0; k < 4; k++) counts.push(s.fill(out, 3 + k * 1000, 1000));
+    // Then the blocks hold the times in order, the last one short at the cap, and no more come
+    expect(counts).toEqual([1000, 1000, 1000, 500]);
+    expect(Array.from(out.subarray(3, 3 + 3500))).toEqual(expected);
+    expect(s.fill(out, 0, 10)).toBe(0);
+    expect(s.next()).toBe(Number.POSITIVE_INFINITY);
+  });
 });

@@ -30,6 +30,52 @@ describe('replayOnWorkers (run --workers N)', () => {
     },
   );
 
+  it.each([
+    ['scenarios/cluster-vs-exact.yaml', 3],
+    ['scenarios/weight-change.yaml', 4],
+  ])('%s on %i worker threads, arrivals fed, gives the report of one thread', async (file, workers) => {
+    // Given more shards than drawing roles (one draws the times, one the mix; the rest only read)
+    const one = await simulateScenario(loadChecked(file, {}), { label: file });
+    const { report } = await replayOnWorkers({
+      scenario: loadChecked(file, {}),
+      label: file,
+      workers,
+      fed: true,
+    });
+    expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+  });
+
+  it.each([16_384, 16_385])(
+    'a fed run of %i requests (the arrival board holds 8 192 a chunk) gives the report of one thread',
+    async (requests) => {
+      const file = 'bench/engine-10m.yaml';
+      const one = await simulateScenario(loadChecked(file, { requests }), { label: file });
+      const { report } = await replayOnWorkers({
+        scenario: loadChecked(file, { requests }),
+        label: file,
+        requests,
+        workers: 2,
+        fed: true,
+      });
+      expect(report.requests).toBe(requests);
+      expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+    },
+  );
+
+  it('stops every shard of a fed run when asked (Ctrl-C): the report is partial', async () => {
+    const file = 'bench/engine-10m.yaml';
+    const { report, interrupted } = await replayOnWorkers({
+      scenario: loadChecked(file, {}),
+      label: file,
+      workers: 2,
+      fed: true,
+      stopped: () => true,
+    });
+    expect(interrupted).toBe(true);
+    expect(report.partial).toBe(true);
+    expect(report.requests).toBeLessThan(10_000_000);
+  });
+
   it('runs the same shard task in-thread as the workers do', async () => {
     const file = 'scenarios/backend-failure.yaml';
     const one = await simulateScenario(loadChecked(file, {}), { label: file });

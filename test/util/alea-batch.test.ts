@@ -21,4 +21,24 @@ describe('AleaBatch', () => {
       }
     }
   });
+
+  it('fills two streams in one loop as fill() on each would', () => {
+    // Given two named streams, each also drawn through seedrandom
+    const mix = new AleaBatch('bench', 'mix');
+    const clients = new AleaBatch('bench', 'clients');
+    const mixRef = stream32('bench', 'mix');
+    const clientRef = stream32('bench', 'clients');
+    // When they fill batches side by side, then each batch is its stream's next uniforms
+    for (const size of [1, 1024, 777]) {
+      const a = new Float64Array(size);
+      const b = new Float64Array(size);
+      mix.fillWith(a, clients, b);
+      for (let i = 0; i < size; i++) {
+        expect(a[i]).toBe(mixRef());
+        expect(b[i]).toBe(clientRef());
+      }
+    }
+    // and outputs of different lengths are refused
+    expect(() => mix.fillWith(new Float64Array(2), clients, new Float64Array(3))).toThrow(RangeError);
+  });
 });
