@@ -25,5 +25,5 @@ COPY --from=build /app/dist ./dist
 COPY schema ./schema
 COPY scenarios ./scenarios
 USER node
-ENTRYPOINT ["node", "/app/dist/cli/main.js"]
+ENTRYPOINT ["node", "/app/dist/bin/main.js"]
 CMD ["--help"]

@@ -10,7 +10,7 @@
  *   wrr-parquet     wrr with a Parquet record of every request, 10 M requests
  * Each case runs in its own process so that its peak RSS is its own.
  *
- * Then the scaling of `slbsim run --workers N` (the built CLI, dist/cli/main.js, as a user runs
+ * Then the scaling of `slbsim run --workers N` (the built CLI, dist/bin/main.js, as a user runs
  * it: start-up, worker threads, the merge and the report included): the wrr model at 5× the
  * requests (a run long enough that thread start-up is not the figure), --workers 1 against 2,
  * wall time of each, alternated over `--rounds` rounds (default 3), the median shown.
@@ -136,9 +136,9 @@ if (caseArg > 0) {
 
 /** `slbsim run --workers 1` against `--workers 2`, wall time per run, alternated, medians. */
 function workerScaling(requests: number): void {
-  const cli = join(root, 'dist', 'cli', 'main.js');
+  const cli = join(root, 'dist', 'bin', 'main.js');
   if (!existsSync(cli)) {
-    console.log('\nnotice: dist/cli/main.js is not built (npm run build): no --workers rows.');
+    console.log('\nnotice: dist/bin/main.js is not built (npm run build): no --workers rows.');
     return;
   }
   // The model's phase lasts 110 s (11 M arrivals at 100 000/s): a copy whose phase holds `requests`.

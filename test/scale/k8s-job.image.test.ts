@@ -65,7 +65,7 @@ describe('the Dockerfile', () => {
       const built = buildStages(stages, process.cwd(), into);
       const runtime = built.at(-1) as BuiltStage;
       expect(runtime.user).toBe('node');
-      expect(runtime.entrypoint).toEqual(['node', '/app/dist/cli/main.js']);
+      expect(runtime.entrypoint).toEqual(['node', '/app/dist/bin/main.js']);
       const app = join(runtime.root, runtime.workdir);
       expect(existsSync(join(app, 'node_modules', 'commander'))).toBe(true);
       expect(existsSync(join(app, 'node_modules', 'vitest'))).toBe(false);
