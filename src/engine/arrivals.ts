@@ -20,8 +20,9 @@
  */
 import type { Phase } from '../scenario/scenario-model.js';
 import type { RandomStream } from '../util/rng.js';
+import { type UniformSource, uniformsOf } from '../util/uniform-source.js';
 
-/** Arrivals drawn ahead in a constant-rate Poisson phase. */
+/** Arrivals drawn ahead in a constant-rate Poisson phase, and uniforms drawn ahead for every phase. */
 const BATCH = 1024;
 
 export class ArrivalStream {
@@ -41,13 +42,31 @@ export class ArrivalStream {
   private aheadEnd = 0;
   /** The draw that ends the current constant-rate phase was made. */
   private phaseDrawn = false;
+  /** The stream's uniforms, a batch ahead: `uniforms[uniformAt..BATCH)` are the next ones. */
+  private readonly source: UniformSource;
+  private readonly uniforms = new Float64Array(BATCH);
+  private uniformAt = BATCH;
 
+  /**
+   * `random`: the `arrivals` stream, a batch at a time (the engine's `AleaBatch`) or one at a time
+   * (any `RandomStream`); either way its uniforms are used in order, one per gap or order statistic.
+   */
   constructor(
     private readonly phases: readonly Phase[],
-    private readonly random: RandomStream,
+    random: UniformSource | RandomStream,
     private readonly limit: number = Number.POSITIVE_INFINITY,
   ) {
+    this.source = typeof random === 'function' ? uniformsOf(random) : random;
     this.enter(0, 0);
+  }
+
+  /** The stream's next uniform. */
+  private random(): number {
+    if (this.uniformAt === BATCH) {
+      this.source.fill(this.uniforms);
+      this.uniformAt = 0;
+    }
+    return this.uniforms[this.uniformAt++];
   }
 
   /** Next arrival time in µs, or Infinity when the phases (or the request cap) are exhausted. */
@@ -128,13 +147,18 @@ export class ArrivalStream {
   private drawAhead(): boolean {
     const D = this.durationS;
     const rate = this.constantPoissonRate;
-    const random = this.random;
     const ahead = this.ahead;
     const start = this.start;
+    const uniforms = this.uniforms;
+    let at = this.uniformAt;
     let acc = this.acc;
     let n = 0;
     while (n < BATCH) {
-      acc += -Math.log(1 - random());
+      if (at === BATCH) {
+        this.source.fill(uniforms);
+        at = 0;
+      }
+      acc += -Math.log(1 - uniforms[at++]);
       const s = acc / rate;
       if (s >= D) {
         this.phaseDrawn = true;
@@ -143,6 +167,7 @@ export class ArrivalStream {
       ahead[n++] = start + Math.floor(s * 1_000_000);
     }
     this.acc = acc;
+    this.uniformAt = at;
     this.aheadAt = 0;
     this.aheadEnd = n;
     return n > 0;

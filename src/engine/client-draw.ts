@@ -72,11 +72,15 @@ export class RequestDraw {
     // A mix of one template takes no draw (AliasTable.draw).
     const choose = mix.size > 1;
     for (let done = 0; done < n; done += BATCH) {
-      if (choose) this.mixStream.fillWith(mixUniforms, this.clientStream, clientUniforms);
-      else this.clientStream.fill(clientUniforms);
       const base = at + done;
+      if (choose) {
+        this.mixStream.fillWith(mixUniforms, this.clientStream, clientUniforms);
+        mix.ofEach(mixUniforms, templates, base);
+      } else {
+        this.clientStream.fill(clientUniforms);
+        templates.fill(0, base, base + BATCH);
+      }
       for (let i = 0; i < BATCH; i++) {
-        templates[base + i] = choose ? mix.of(mixUniforms[i]) : 0;
         // (r · ips) · ports, in this order: the same doubles as one draw at a time.
         const c = Math.floor(clientUniforms[i] * ipCount * perIp);
         const ipIndex = Math.floor(c / perIp);

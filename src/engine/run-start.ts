@@ -16,7 +16,8 @@ import { readTrace, type TraceRow } from '../scenario/trace.js';
 import { DEFAULT_RATE } from '../scenario/traffic-defaults.js';
 import { apply } from '../topology/apply.js';
 import { EMPTY_STATE, type TopologyState } from '../topology/types.js';
-import { RNG_ALGORITHM, stream32 } from '../util/rng.js';
+import { AleaBatch } from '../util/alea-batch.js';
+import { RNG_ALGORITHM } from '../util/rng.js';
 import { VERSION } from '../util/version.js';
 import { AliasTable } from './alias.js';
 import { ArrivalStream } from './arrivals.js';
@@ -109,7 +110,7 @@ export function arrivalSource(
           },
         ];
   return {
-    arrivals: new ArrivalStream(phases, stream32(seed, 'arrivals'), requestCap),
+    arrivals: new ArrivalStream(phases, new AleaBatch(seed, 'arrivals'), requestCap),
     trace: null,
     mix: new AliasTable(traffic.mix.map((m) => m.weight)),
     expected: Math.min(requestCap ?? Number.POSITIVE_INFINITY, expectedArrivals(phases)),

@@ -4,21 +4,7 @@
  */
 import type { Distribution } from '../scenario/scenario-model.js';
 import { AleaBatch } from '../util/alea-batch.js';
-import type { RandomStream } from '../util/rng.js';
-
-/** Where a sampler's uniforms come from, a batch at a time: an `AleaBatch` in the engine. */
-export interface UniformSource {
-  fill(out: Float64Array): void;
-}
-
-/** A `UniformSource` from any stream (the live harness's 53-bit ones). */
-export function uniformsOf(random: RandomStream): UniformSource {
-  return {
-    fill(out) {
-      for (let i = 0; i < out.length; i++) out[i] = random();
-    },
-  };
-}
+import type { UniformSource } from '../util/uniform-source.js';
 
 /** Uniforms a sampler draws ahead. */
 const AHEAD = 256;

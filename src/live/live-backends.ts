@@ -11,9 +11,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ServiceTimeSampler, uniformsOf } from '../engine/service-sampler.js';
+import { ServiceTimeSampler } from '../engine/service-sampler.js';
 import type { ServiceModel } from '../scenario/scenario-model.js';
 import { stream } from '../util/rng.js';
+import { uniformsOf } from '../util/uniform-source.js';
 import { type AddressMap, backendKey } from './address-map.js';
 import { serviceFor } from './live-service-time.js';
 

@@ -7,16 +7,25 @@
  * registers and the consumer reads its batch with a load.
  */
 import { aleaState } from './rng.js';
+import type { UniformSource } from './uniform-source.js';
 
-/** alea's multiplier and 2^-32, as seedrandom writes them. */
+/**
+ * alea's multiplier and 2^-32, as seedrandom writes them. seedrandom takes the carry as `t | 0`;
+ * here it is `Math.floor(t)`, the same integer (0 ≤ t < 2091640 < 2^31), kept a double: the step
+ * stays in floating point (no int32 round trip in its chain of dependent operations) and V8 boxes
+ * nothing — measured alone 6.9 → 2.9 ns a uniform, and no garbage (the `| 0` loop made ~30 bytes
+ * of it a uniform).
+ */
 const A = 2091639;
 const INV32 = 2.3283064365386963e-10;
 
-export class AleaBatch {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private c: number;
+export class AleaBatch implements UniformSource {
+  // Declared with a number (not left undefined until the constructor): V8 then keeps the fields
+  // unboxed doubles, and the loops below read them as such (undefined first made every step box).
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private c = 0;
 
   constructor(seed: string, name: string) {
     const s = aleaState(seed, name);
@@ -36,7 +45,7 @@ export class AleaBatch {
       const t = A * s0 + c * INV32;
       s0 = s1;
       s1 = s2;
-      c = t | 0;
+      c = Math.floor(t);
       s2 = t - c;
       out[i] = s2;
     }
@@ -67,12 +76,12 @@ export class AleaBatch {
       const q = A * r0 + d * INV32;
       s0 = s1;
       s1 = s2;
-      c = t | 0;
+      c = Math.floor(t);
       s2 = t - c;
       out[i] = s2;
       r0 = r1;
       r1 = r2;
-      d = q | 0;
+      d = Math.floor(q);
       r2 = q - d;
       otherOut[i] = r2;
     }

@@ -75,4 +75,23 @@ describe('AliasTable', () => {
     ).toBe(0);
     expect(calls).toBe(0);
   });
+
+  it('chooses for a batch of uniforms (ofEach) what it chooses one at a time (of)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 2, maxLength: 12 }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+          minLength: 1,
+          maxLength: 64,
+        }),
+        (weights, us) => {
+          const table = new AliasTable(weights);
+          const out = new Int32Array(us.length + 3).fill(-7);
+          table.ofEach(Float64Array.from(us), out, 3);
+          expect(Array.from(out.subarray(3))).toEqual(us.map((u) => table.of(u)));
+          expect(Array.from(out.subarray(0, 3))).toEqual([-7, -7, -7]);
+        },
+      ),
+    );
+  });
 });

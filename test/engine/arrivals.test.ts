@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AliasTable } from '../../src/engine/alias.js';
 import { ArrivalStream, invertCumulative } from '../../src/engine/arrivals.js';
 import type { Phase } from '../../src/scenario/scenario-model.js';
-import { stream } from '../../src/util/rng.js';
+import { AleaBatch } from '../../src/util/alea-batch.js';
+import { stream, stream32 } from '../../src/util/rng.js';
 
 function drain(phases: Phase[], seed = '1', limit?: number): number[] {
   const s = new ArrivalStream(phases, stream(seed, 'arrivals'), limit);
@@ -114,5 +115,23 @@ describe('AliasTable', () => {
     expect(Array.from(out.subarray(3, 3 + 3500))).toEqual(expected);
     expect(s.fill(out, 0, 10)).toBe(0);
     expect(s.next()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("draws from a batch source (the engine's AleaBatch) what it draws from the one-at-a-time stream", () => {
+    // Given Poisson phases (constant, ramp, count) drawn from the 32-bit stream both ways
+    const phases: Phase[] = [
+      { duration: 2_000_000, arrivalRate: 1500, mode: 'poisson' },
+      { duration: 1_000_000, arrivalRate: 100, rampTo: 900, mode: 'poisson' },
+      { duration: 1_000_000, arrivalCount: 700, mode: 'poisson' },
+    ];
+    const times = (s: ArrivalStream) => {
+      const out: number[] = [];
+      for (let t = s.next(); t !== Number.POSITIVE_INFINITY; t = s.next()) out.push(t);
+      return out;
+    };
+    const one = times(new ArrivalStream(phases, stream32('b', 'arrivals')));
+    // Then the times are the same, every one
+    expect(times(new ArrivalStream(phases, new AleaBatch('b', 'arrivals')))).toEqual(one);
+    expect(one.length).toBeGreaterThan(3000);
   });
 });
