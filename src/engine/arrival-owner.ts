@@ -79,6 +79,28 @@ export class ArrivalOwners {
     return this.ownerOfTemplate;
   }
 
+  /**
+   * Whether every arrival's shard follows from its template and client alone, whatever its time:
+   * each template reaches the same scope (or none) in every state of the timeline, so its owner —
+   * or, in a scope cut by CLB node, the rule that takes the owner from the client — never changes.
+   * Walks the timeline: call it on an instance made for the purpose, before any `ownerOf`.
+   */
+  ownershipIsStatic(): boolean {
+    const signature = () =>
+      Array.from(this.templateOwners(), (owner, template) => {
+        if (owner >= 0) return String(owner);
+        const out = this.resolve(template);
+        const s = this.balancer.table.scopes[out.scope];
+        return `${s.key}@${s.cluster!.nodes}:${this.balancer.listeners[out.listener].spec.port}`;
+      }).join('|');
+    const first = signature();
+    while (this.nextAt !== Number.POSITIVE_INFINITY) {
+      this.applyUntil(this.nextAt);
+      if (signature() !== first) return false;
+    }
+    return true;
+  }
+
   /** Resolve `template` for the resolver's version: the shard of all its requests, or -1 (by client). */
   private templateOwner(template: number): number {
     const out = this.resolve(template);

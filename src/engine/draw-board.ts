@@ -52,7 +52,7 @@ export function createDrawBoard(shards: number, load: readonly number[]): DrawBo
   const order = Array.from({ length: shards }, (_, i) => i).sort(
     (a, b) => (load[a] ?? 0) - (load[b] ?? 0) || a - b,
   );
-  const buffer = new SharedArrayBuffer(columnsAt(shards) + SLOTS * CHUNK * (8 + 4 + 4 + 4));
+  const buffer = new SharedArrayBuffer(columnsAt(shards) + SLOTS * CHUNK * (8 + 4 + 4 + 4 + 1));
   new Int32Array(buffer, 0, CONSUMED + shards)[END_SEQ] = -1;
   return { buffer, shards, times: order[0], mix: order[shards > 1 ? 1 : 0] };
 }
@@ -73,6 +73,8 @@ class BoardView {
   readonly template: Int32Array;
   readonly clientIp: Uint32Array;
   readonly clientPort: Int32Array;
+  /** Per arrival, its shard, when ownership is static (else unused). */
+  readonly owner: Uint8Array;
 
   constructor(board: DrawBoard) {
     const b = board.buffer;
@@ -84,6 +86,7 @@ class BoardView {
     this.template = new Int32Array(b, at + 8 * n, n);
     this.clientIp = new Uint32Array(b, at + 12 * n, n);
     this.clientPort = new Int32Array(b, at + 16 * n, n);
+    this.owner = new Uint8Array(b, at + 20 * n, n);
   }
 }
 
@@ -115,6 +118,12 @@ export class BoardReader implements ArrivalFeed {
    */
   private settled = false;
   private ownerOfTemplate: Int32Array = new Int32Array(0);
+  /**
+   * Ownership is static (`ArrivalOwners.ownershipIsStatic`, at most 255 shards): the shard drawing
+   * the mix writes each arrival's shard beside it as it draws, and a shard reads one byte of
+   * each of the others' arrivals (their 20 bytes would cross from the other core's cache).
+   */
+  private readonly fixed: boolean;
   /** Chunks this seat drew of its streams (times, mix), and whether the times ran out. */
   private timesDrawn = 0;
   private mixDrawn = 0;
@@ -135,6 +144,8 @@ export class BoardReader implements ArrivalFeed {
     this.shards = board.shards;
     this.stop = opts.stop;
     this.owners = new ArrivalOwners(scenario, opts.seed, board.shards);
+    this.fixed =
+      board.shards <= 255 && new ArrivalOwners(scenario, opts.seed, board.shards).ownershipIsStatic();
     this.until = scenario.simulation.until ?? Number.POSITIVE_INFINITY;
     const source = arrivalSource(scenario, opts.seed, opts.requests ?? scenario.traffic?.requests);
     if (shard === board.times) this.arrivals = source.arrivals;
@@ -146,7 +157,7 @@ export class BoardReader implements ArrivalFeed {
   /** The next arrival this shard owns: its time (its fields set), or Infinity when there is none. */
   next(): number {
     for (;;) {
-      const i = this.settled ? this.nextSettled() : this.nextAny();
+      const i = this.fixed ? this.nextMarked() : this.settled ? this.nextSettled() : this.nextAny();
       if (i >= 0) {
         const v = this.v;
         this.id = this.seq * CHUNK + (i - this.base);
@@ -157,6 +168,21 @@ export class BoardReader implements ArrivalFeed {
       }
       if (!this.advance()) return Number.POSITIVE_INFINITY;
     }
+  }
+
+  /** The board index of this shard's next arrival by the shards marked on the board, or -1 at the chunk's end. */
+  private nextMarked(): number {
+    const owner = this.v.owner;
+    const me = this.shard;
+    const end = this.base + this.count;
+    for (let i = this.base + this.pos; i < end; i++) {
+      if (owner[i] === me) {
+        this.pos = i + 1 - this.base;
+        return i;
+      }
+    }
+    this.pos = this.count;
+    return -1;
   }
 
   /** The board index of this shard's next arrival in a settled chunk, or -1 at its end. */
@@ -221,8 +247,10 @@ export class BoardReader implements ArrivalFeed {
     this.count = end === seq ? Atomics.load(h, END_COUNT) : CHUNK;
     this.base = (seq & SLOT_MASK) * CHUNK;
     this.pos = 0;
-    this.settled = this.count > 0 && this.v.lastT[seq & SLOT_MASK] < this.owners.nextAt;
-    if (this.settled) this.ownerOfTemplate = this.owners.templateOwners();
+    if (!this.fixed) {
+      this.settled = this.count > 0 && this.v.lastT[seq & SLOT_MASK] < this.owners.nextAt;
+      if (this.settled) this.ownerOfTemplate = this.owners.templateOwners();
+    }
     return true;
   }
 
@@ -272,8 +300,19 @@ export class BoardReader implements ArrivalFeed {
     const { template, clientIp, clientPort } = this.v;
     const base = (seq & SLOT_MASK) * CHUNK;
     draw.fill(template, clientIp, clientPort, base, CHUNK);
+    if (this.fixed) this.markOwners(base);
     Atomics.store(this.h, MIX, seq + 1);
     this.wake();
+  }
+
+  /** Static ownership: beside each arrival of the chunk from `base`, its shard. */
+  private markOwners(base: number): void {
+    const { template, owner } = this.v;
+    const ofTemplate = this.owners.templateOwners();
+    for (let i = base; i < base + CHUNK; i++) {
+      const o = ofTemplate[template[i]];
+      owner[i] = o >= 0 ? o : this.byClient(i);
+    }
   }
 
   private wake(): void {

@@ -1,10 +1,37 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { simulateScenario } from '../../src/pipeline/replay.js';
 import { renderReport } from '../../src/report/render/render-report.js';
 import { reportFromStates } from '../../src/report/report-projection.js';
 import { replayOnWorkers } from '../../src/scale/shard-pool.js';
 import { runShardTask } from '../../src/scale/shard-worker.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'slbsim-shard-pool-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The benchmark model with a timeline that moves the listener's default route to another group
+ * twice: the requests of one template change scope, and so shard, mid-run (the arrival board then
+ * finds each arrival's shard at its time, not from the mix drawer's lists).
+ */
+function movingScenario(): string {
+  const file = join(dir, 'moving.yaml');
+  const text = readFileSync('bench/engine-10m.yaml', 'utf8')
+    .replace('requests: 10000000', 'requests: 30000')
+    .replace(
+      'traffic:\n',
+      `timeline:
+  - { at: 50ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-static } }
+  - { at: 120ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-api } }
+traffic:
+`,
+    );
+  writeFileSync(file, text);
+  return file;
+}
 
 describe('replayOnWorkers (run --workers N)', () => {
   it.each([
@@ -44,6 +71,22 @@ describe('replayOnWorkers (run --workers N)', () => {
     });
     expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
   });
+
+  it.each([2, 3])(
+    'a fed run whose timeline moves requests between shards, on %i threads, gives the report of one thread',
+    async (workers) => {
+      const file = movingScenario();
+      const one = await simulateScenario(loadChecked(file, {}), { label: file });
+      const { report } = await replayOnWorkers({
+        scenario: loadChecked(file, {}),
+        label: file,
+        workers,
+        fed: true,
+      });
+      expect(report.requests).toBe(30_000);
+      expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+    },
+  );
 
   it.each([16_384, 16_385])(
     'a fed run of %i requests (the arrival board holds 8 192 a chunk) gives the report of one thread',
