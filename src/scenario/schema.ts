@@ -9,11 +9,13 @@
  * (`phases`, `arrivalRate`, `rampTo`, `arrivalCount`, `pause`, `mode`), expectations k6's
  * thresholds. See docs/SCENARIO.md.
  */
+
 import * as z from 'zod';
 import { acceptedParams, modelledParams } from '../topology/apply.js';
 import { ACTIONS } from '../topology/events.js';
 import { DEFAULT_SCHEDULER, L7_SCHEDULER_NAMES, SCHEDULER_NAMES } from '../topology/scheduler-names.js';
 import { GUARANTEED_SPECS } from '../topology/types.js';
+import { LISTENER_KEY_PATTERN } from './listener-key.js';
 import { DEFAULT_CLIENTS, DEFAULT_RATE } from './traffic-defaults.js';
 
 /** Marks the message of an unknown-key issue so the diagnostics can list the allowed keys. */
@@ -27,7 +29,6 @@ export const MAX_REQUESTS_PER_RUN = 1e10;
 
 /** The text form `parseDuration` (src/util/duration.ts) reads. */
 export const DURATION_PATTERN = /^\s*\d+(?:\.\d+)?\s*(?:us|µs|ms|s|m|h)?\s*$/;
-export const LISTENER_KEY_PATTERN = /^[^:\s]+:(?:http|https|tcp|udp):\d{1,5}$/;
 export const CLUSTER_PATTERN = /^\s*\d+\s*[xX×]\s*\d+\s*$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 

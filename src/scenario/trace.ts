@@ -20,8 +20,8 @@ import { parseDuration } from '../util/duration.js';
 import { ipToNumber } from '../util/ip.js';
 import { FileReadError, LineReader, textChunks } from '../util/line-reader.js';
 import { FileError } from '../util/user-error.js';
+import { LISTENER_KEY_PATTERN } from './listener-key.js';
 import type { Diagnostic, TraceSpec } from './scenario-model.js';
-import { LISTENER_KEY_PATTERN } from './schema.js';
 
 /** One replayed request. */
 export interface TraceRow {
