@@ -58,7 +58,7 @@ export interface ReplayOptions {
 }
 
 /** Below this many expected requests `--workers` defaults to 1: measured (BENCHMARKS.md), two threads beat one only on runs of tens of millions of requests. */
-export const WORKERS_MIN_REQUESTS = 50_000_000;
+export const WORKERS_MIN_REQUESTS = 20_000_000;
 /** The most shards a run is cut into. */
 export const MAX_SHARDS = 4096;
 
