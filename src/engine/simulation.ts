@@ -49,6 +49,7 @@ import { EventQueue } from './event-queue.js';
 import { HealthModel } from './health.js';
 import { InflightRequests } from './inflight.js';
 import { InactiveEntries } from './lvs-expiry.js';
+import { OwnArrivals } from './own-arrivals.js';
 import {
   arrivalSource,
   foldInitial,
@@ -214,7 +215,9 @@ export class Simulation {
     const source = arrivalSource(scenario, seed, requestCap);
     this.arrivals = source.arrivals;
     this.trace = source.trace;
-    this.feed = options.feed ?? null;
+    // A shard draws every arrival of the run and hands the engine its own (engine/own-arrivals.ts).
+    this.feed =
+      options.feed ?? (shard === undefined ? null : OwnArrivals.of(scenario, seed, requestCap, shard));
     this.draw =
       source.mix === null || this.feed !== null ? null : new RequestDraw(scenario, seed, source.mix);
     this.expected = source.expected;
