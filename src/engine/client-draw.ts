@@ -1,8 +1,8 @@
 /**
  * The request mix and the clients of a synthetic run: per arrival one draw of the `mix` stream
  * (the template, through the alias table) and one of the `clients` stream (the client IP and port
- * among `ips × portsPerIp`). Shared by the engine and the arrival feed, so a request is the same
- * request whichever thread draws it.
+ * among `ips × portsPerIp`). Shared by the engine, a shard drawing its own arrivals and the arrival
+ * board, so a request is the same request whichever thread draws it.
  */
 import type { Scenario } from '../scenario/scenario-model.js';
 import { SINGLE_CLIENT } from '../scenario/traffic-defaults.js';

@@ -92,7 +92,8 @@ export class ShardCut {
 
 /**
  * Which shard owns each request, cached per scope index: the one lookup the engine (a shard
- * skipping others' requests) and the arrival feed (handing each request to its shard) share.
+ * skipping others' requests of a trace) and the arrival owners (engine/arrival-owner.ts: the
+ * arrivals drawn for a shard or a board) share.
  */
 export class ShardOwnership {
   /** Per scope index: the owning shard + 1; 0 = not known yet; -1 = cut by node. */

@@ -1,9 +1,9 @@
 /**
  * `slbsim run --workers N`: the run cut into N shards (engine/shard-cut.ts), each replayed on a
  * worker thread of a piscina pool, and their states merged in the main thread into the report the
- * run gives on one thread — byte for byte, whatever N (docs/SCALE.md). In a synthetic run the main
- * thread draws every arrival once and feeds each shard its own (engine/arrival-draw.ts); with a
- * trace every worker reads it and routes only its own units' requests.
+ * run gives on one thread — byte for byte, whatever N (docs/SCALE.md). In a synthetic run the
+ * shards draw every arrival once, together, on one board (engine/draw-board.ts) and each routes its
+ * own; with a trace every worker reads it and routes only its own units' requests.
  */
 import { availableParallelism } from 'node:os';
 import { createDrawBoard } from '../engine/draw-board.js';
@@ -39,8 +39,8 @@ export function shardWorkerFile(): string {
 
 /**
  * Replay the scenario as `workers` shards on worker threads and merge them into its report. In a
- * synthetic run (phases and a mix, `fed`) this thread draws every arrival once and feeds each shard
- * its own (engine/arrival-feed.ts) while the workers route; with a trace every shard reads it.
+ * synthetic run (phases and a mix, `fed`) the shards draw the arrivals together on a board this
+ * thread allocates (engine/draw-board.ts); with a trace every shard reads it.
  */
 export async function replayOnWorkers(
   opts: ShardedRunOptions & { readonly fed: boolean },
