@@ -17,7 +17,7 @@ import type { Scenario, ScheduledEvent } from '../scenario/scenario-model.js';
 import { apply } from '../topology/apply.js';
 import type { TopologyState } from '../topology/types.js';
 import { foldInitial, scenarioBalancerOptions } from './run-start.js';
-import { planCut, ShardOwnership } from './shard-cut.js';
+import { type ShardCut, ShardOwnership } from './shard-cut.js';
 
 export class ArrivalOwners {
   private readonly ownership: ShardOwnership;
@@ -39,8 +39,9 @@ export class ArrivalOwners {
   /** When the next timeline event applies (Infinity after the last): the owners hold until then. */
   nextAt: number;
 
-  constructor(scenario: Scenario, seed: string, shards: number) {
-    this.ownership = new ShardOwnership(planCut(scenario, shards));
+  /** `cut`: the run's cut (`planCut(scenario, shards)`, the same in every shard). */
+  constructor(scenario: Scenario, seed: string, cut: ShardCut) {
+    this.ownership = new ShardOwnership(cut);
     const { state, timeline } = foldInitial(scenario.events);
     this.state = state;
     this.timeline = timeline;

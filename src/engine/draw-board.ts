@@ -23,6 +23,7 @@ import { ArrivalOwners } from './arrival-owner.js';
 import type { ArrivalStream } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
 import { arrivalSource } from './run-start.js';
+import { planCut } from './shard-cut.js';
 
 /** Arrivals per chunk and chunks on the board (a power of two each). */
 const CHUNK = 8192;
@@ -143,9 +144,9 @@ export class BoardReader implements ArrivalFeed {
     this.h = this.v.header;
     this.shards = board.shards;
     this.stop = opts.stop;
-    this.owners = new ArrivalOwners(scenario, opts.seed, board.shards);
-    this.fixed =
-      board.shards <= 255 && new ArrivalOwners(scenario, opts.seed, board.shards).ownershipIsStatic();
+    const cut = planCut(scenario, board.shards);
+    this.owners = new ArrivalOwners(scenario, opts.seed, cut);
+    this.fixed = board.shards <= 255 && new ArrivalOwners(scenario, opts.seed, cut).ownershipIsStatic();
     this.until = scenario.simulation.until ?? Number.POSITIVE_INFINITY;
     const source = arrivalSource(scenario, opts.seed, opts.requests ?? scenario.traffic?.requests);
     if (shard === board.times) this.arrivals = source.arrivals;

@@ -11,7 +11,7 @@ import { ArrivalOwners } from './arrival-owner.js';
 import type { ArrivalStream } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
 import { arrivalSource } from './run-start.js';
-import type { ShardOption } from './shard-cut.js';
+import type { ShardCut, ShardOption } from './shard-cut.js';
 
 /** Arrivals drawn per chunk (a multiple of RequestDraw's batch). */
 const CHUNK = 4096;
@@ -42,28 +42,24 @@ export class OwnArrivals implements ArrivalFeed {
     seed: string,
     requests: number | undefined,
     shard: ShardOption,
+    cut: ShardCut,
   ): OwnArrivals | null {
     const source = arrivalSource(scenario, seed, requests);
     if (source.arrivals === null || source.mix === null) return null;
-    return new OwnArrivals(
-      scenario,
-      seed,
-      source.arrivals,
-      new RequestDraw(scenario, seed, source.mix),
-      shard,
-    );
+    const draw = new RequestDraw(scenario, seed, source.mix);
+    return new OwnArrivals(source.arrivals, draw, new ArrivalOwners(scenario, seed, cut), shard, scenario);
   }
 
   private constructor(
-    scenario: Scenario,
-    seed: string,
     arrivals: ArrivalStream,
     draw: RequestDraw,
+    owners: ArrivalOwners,
     shard: ShardOption,
+    scenario: Scenario,
   ) {
     this.arrivals = arrivals;
     this.draw = draw;
-    this.owners = new ArrivalOwners(scenario, seed, shard.count);
+    this.owners = owners;
     this.shard = shard.index;
     this.until = scenario.simulation.until ?? Number.POSITIVE_INFINITY;
   }

@@ -217,7 +217,8 @@ export class Simulation {
     this.trace = source.trace;
     // A shard draws every arrival of the run and hands the engine its own (engine/own-arrivals.ts).
     this.feed =
-      options.feed ?? (shard === undefined ? null : OwnArrivals.of(scenario, seed, requestCap, shard));
+      options.feed ??
+      (shard === undefined ? null : OwnArrivals.of(scenario, seed, requestCap, shard, this.cut!));
     this.draw =
       source.mix === null || this.feed !== null ? null : new RequestDraw(scenario, seed, source.mix);
     this.expected = source.expected;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { ArrivalOwners } from '../../src/engine/arrival-owner.js';
+import { planCut } from '../../src/engine/shard-cut.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slbsim-arrival-owner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,10 @@ describe('ArrivalOwners', () => {
     ]) {
       const scenario = loadChecked(file, {});
       // Then every arrival's shard follows from its template and client
-      expect([file, new ArrivalOwners(scenario, scenario.seed, 2).ownershipIsStatic()]).toEqual([file, true]);
+      expect([
+        file,
+        new ArrivalOwners(scenario, scenario.seed, planCut(scenario, 2)).ownershipIsStatic(),
+      ]).toEqual([file, true]);
     }
   });
 
@@ -34,14 +38,14 @@ describe('ArrivalOwners', () => {
     );
     const scenario = loadChecked(file, {});
     // Then ownership is not static, and the template of `other.net /` (index 5) changes shard at 50 ms
-    expect(new ArrivalOwners(scenario, scenario.seed, 2).ownershipIsStatic()).toBe(false);
-    const owners = new ArrivalOwners(scenario, scenario.seed, 2);
+    expect(new ArrivalOwners(scenario, scenario.seed, planCut(scenario, 2)).ownershipIsStatic()).toBe(false);
+    const owners = new ArrivalOwners(scenario, scenario.seed, planCut(scenario, 2));
     const before = owners.ownerOf(49_999, 5, 0x0a000001, 40000);
     const after = owners.ownerOf(50_000, 5, 0x0a000001, 40000);
     expect(before).not.toBe(after);
     // and a template whose route does not move keeps its shard
     expect(owners.ownerOf(60_000, 0, 0x0a000001, 40000)).toBe(
-      new ArrivalOwners(scenario, scenario.seed, 2).ownerOf(0, 0, 0x0a000001, 40000),
+      new ArrivalOwners(scenario, scenario.seed, planCut(scenario, 2)).ownerOf(0, 0, 0x0a000001, 40000),
     );
   });
 });

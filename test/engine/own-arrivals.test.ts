@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { OwnArrivals } from '../../src/engine/own-arrivals.js';
+import { planCut } from '../../src/engine/shard-cut.js';
 import { simulateScenario } from '../../src/pipeline/replay.js';
 import { renderReport } from '../../src/report/render/render-report.js';
 import { reportFromStates } from '../../src/report/report-projection.js';
@@ -15,7 +16,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('OwnArrivals (a shard drawing its own arrivals)', () => {
   it('takes no part in a run without synthetic arrivals (a trace)', () => {
     const scenario = loadChecked('scenarios/trace-replay.yaml', {});
-    expect(OwnArrivals.of(scenario, scenario.seed, undefined, { index: 0, count: 2 })).toBeNull();
+    expect(
+      OwnArrivals.of(scenario, scenario.seed, undefined, { index: 0, count: 2 }, planCut(scenario, 2)),
+    ).toBeNull();
   });
 
   it.each([2, 3])(
