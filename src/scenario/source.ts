@@ -220,6 +220,15 @@ export function parseSource(text: string, file: string, json: boolean): ParsedSo
         'a mapping key must be a plain value, not a collection',
       ),
     );
+  if (!json)
+    for (const node of badMerges(doc))
+      diagnostics.push(
+        map.diagnosticAt(
+          node.range?.[0] ?? 0,
+          'YamlSyntax',
+          'a merge (<<) takes a mapping, an alias of one, or a list of them',
+        ),
+      );
   if (diagnostics.length > 0) return { map, value: undefined, diagnostics };
   let value: unknown;
   if (json && doc.errors.length > 0) value = jsonValue;
@@ -299,6 +308,40 @@ function nonScalarKeys(root: unknown): Node[] {
     }
   };
   visit(root);
+  return found;
+}
+
+/**
+ * The values of `<<` merge keys that are not a mapping, an alias of one, or a list of those: the
+ * yaml library refuses them only while building the data, with no position, so they are found here
+ * first (a regression of the fast-check property in test/scenario/load.refusals.test.ts).
+ */
+function badMerges(doc: Document): Node[] {
+  const found: Node[] = [];
+  const seen = new Set<unknown>();
+  const mapLike = (n: unknown): boolean => {
+    let cur = n;
+    for (let hops = 0; hops < 100 && isAlias(cur); hops++) cur = cur.resolve(doc);
+    return isMap(cur);
+  };
+  const visit = (n: unknown): void => {
+    if (n === null || typeof n !== 'object' || seen.has(n)) return;
+    seen.add(n);
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        const k = isScalar(pair.key) ? pair.key.value : undefined;
+        if (k === '<<' || typeof k === 'symbol') {
+          const v = pair.value;
+          const ok = isSeq(v) ? v.items.every(mapLike) : mapLike(v);
+          if (!ok) found.push((v ?? pair.key) as Node);
+        }
+        visit(pair.value);
+      }
+    } else if (isSeq(n)) {
+      for (const item of n.items) visit(item);
+    }
+  };
+  visit(doc.contents);
   return found;
 }
 

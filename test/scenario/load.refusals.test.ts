@@ -110,6 +110,9 @@ describe('reserved JavaScript names are unknown keys everywhere', () => {
         fc.jsonValue({ maxDepth: 2 }),
         fc.boolean(),
         (where: readonly (string | number)[], key, value, json) => {
+          // In YAML a `<<` key is a merge: one whose value is not a map is a syntax error, refused
+          // as such before any key is read (the regression case below).
+          fc.pre(json || !JSON.stringify(value).includes('"<<"'));
           const doc = JSON.parse(JSON.stringify(base));
           let node = doc;
           for (const seg of where) node = node[seg];
@@ -124,6 +127,28 @@ describe('reserved JavaScript names are unknown keys everywhere', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('regression (fast-check seed 2109854648): a reserved key whose value holds a merge of a scalar is refused as YAML', () => {
+    // Given `__proto__: { "": { "<<": "" } }` at the top of a YAML scenario
+    const text = 'instances: []\nevents: []\n__proto__:\n  "":\n    <<: ""\n';
+    // When it is loaded, then it is refused with the YAML error at the merge, and nothing is polluted
+    const r = loadScenarioText(text, 'm.yaml');
+    expect(r.ok).toBe(false);
+    expect(problems(r)).toEqual([
+      'm.yaml:5:9: YamlSyntax a merge (<<) takes a mapping, an alias of one, or a list of them',
+    ]);
+    expect(({} as Record<string, unknown>)['']).toBeUndefined();
+    // and so is any merge of something that is not a mapping: a list holding a scalar, an alias of a scalar
+    for (const [doc, at] of [
+      ['base: &b { a: 1 }\nx:\n  <<: [*b, 3]\n', '3:7'],
+      ['s: &s 5\nx:\n  <<: *s\n', '3:7'],
+    ]) {
+      const bad = loadScenarioText(doc, 'n.yaml');
+      expect(problems(bad)).toEqual([
+        `n.yaml:${at}: YamlSyntax a merge (<<) takes a mapping, an alias of one, or a list of them`,
+      ]);
+    }
   });
 });
 
