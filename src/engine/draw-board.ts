@@ -4,7 +4,9 @@
  * arrival's time, template and client. The run's streams are independent of one another, so two
  * shards share the drawing by stream — one draws the `arrivals` stream (the times), another the
  * `mix` and `clients` streams — each in its stream's own order, as one thread draws them; every
- * shard reads every chunk and routes the arrivals it owns (engine/arrival-owner.ts). The draws
+ * shard reads every chunk and routes the arrivals it owns (engine/arrival-owner.ts; where ownership
+ * is static, the mix drawer marks each arrival's shard beside it and the others read one byte of
+ * each arrival they do not own). The draws
  * that one thread makes in a row, ~35 ns a request, become two halves that run side by side, and no
  * thread is left that only draws: on N cores N threads route.
  *
