@@ -209,6 +209,26 @@ export class ArrivalStream {
   }
 }
 
+/**
+ * `stream.fill` cut at the run's `until` (`simulation.until`): the arrival times at or before it,
+ * up to `n`; fewer when the arrivals run out or pass `until` (the stream is then done for the run).
+ */
+export function fillUntil(
+  stream: ArrivalStream,
+  out: Float64Array,
+  at: number,
+  n: number,
+  until: number,
+): number {
+  let k = stream.fill(out, at, n);
+  if (k > 0 && out[at + k - 1] > until) {
+    let inRun = 0;
+    while (inRun < k && out[at + inRun] <= until) inRun++;
+    k = inRun;
+  }
+  return k;
+}
+
 /** Solve r0·t + (r1 − r0)·t²/(2D) = target for t ≥ 0 (Infinity when never reached). */
 export function invertCumulative(target: number, r0: number, r1: number, D: number): number {
   if (target === 0) return 0;

@@ -22,7 +22,7 @@
 import type { Scenario } from '../scenario/scenario-model.js';
 import type { ArrivalFeed } from './arrival-feed.js';
 import { ArrivalOwners } from './arrival-owner.js';
-import type { ArrivalStream } from './arrivals.js';
+import { type ArrivalStream, fillUntil } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
 import { arrivalSource } from './run-start.js';
 import { planCut } from './shard-cut.js';
@@ -281,13 +281,7 @@ export class BoardReader implements ArrivalFeed {
     const out = this.v.t;
     const slot = seq & SLOT_MASK;
     const base = slot * CHUNK;
-    let n = this.arrivals!.fill(out, base, CHUNK);
-    // Arrivals after `until` are not the run's: the chunk ends before the first of them.
-    if (n > 0 && out[base + n - 1] > this.until) {
-      let lo = 0;
-      while (lo < n && out[base + lo] <= this.until) lo++;
-      n = lo;
-    }
+    const n = fillUntil(this.arrivals!, out, base, CHUNK, this.until);
     if (n < CHUNK) {
       this.timesEnded = true;
       Atomics.store(this.h, END_COUNT, n);

@@ -8,7 +8,7 @@
 import type { Scenario } from '../scenario/scenario-model.js';
 import type { ArrivalFeed } from './arrival-feed.js';
 import { ArrivalOwners } from './arrival-owner.js';
-import type { ArrivalStream } from './arrivals.js';
+import { type ArrivalStream, fillUntil } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
 import { arrivalSource } from './run-start.js';
 import type { ShardCut, ShardOption } from './shard-cut.js';
@@ -88,12 +88,7 @@ export class OwnArrivals implements ArrivalFeed {
   /** The next chunk of the run's arrivals; false when there are none. */
   private drawChunk(): boolean {
     if (this.ended) return false;
-    let n = this.arrivals.fill(this.t, 0, CHUNK);
-    if (n > 0 && this.t[n - 1] > this.until) {
-      let k = 0;
-      while (k < n && this.t[k] <= this.until) k++;
-      n = k;
-    }
+    const n = fillUntil(this.arrivals, this.t, 0, CHUNK, this.until);
     if (n < CHUNK) this.ended = true;
     this.draw.fill(this.templates, this.ips, this.ports, 0, CHUNK);
     this.first += CHUNK;
