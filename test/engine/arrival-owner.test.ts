@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { ArrivalOwners } from '../../src/engine/arrival-owner.js';
 import { planCut } from '../../src/engine/shard-cut.js';
+import { writeMovingScenario } from '../helpers/moving-scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slbsim-arrival-owner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +29,7 @@ describe('ArrivalOwners', () => {
 
   it('follows the timeline when an event moves a template to another scope', () => {
     // Given the benchmark model whose listener's default route moves to rsp-static at 50 ms
-    const file = join(dir, 'moving.yaml');
-    writeFileSync(
-      file,
-      readFileSync('bench/engine-10m.yaml', 'utf8').replace(
-        'traffic:\n',
-        'timeline:\n  - { at: 50ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-static } }\ntraffic:\n',
-      ),
-    );
+    const file = writeMovingScenario(dir, [['50ms', 'rsp-static']]);
     const scenario = loadChecked(file, {});
     // Then ownership is not static, and the template of `other.net /` (index 5) changes shard at 50 ms
     expect(new ArrivalOwners(scenario, scenario.seed, planCut(scenario, 2)).ownershipIsStatic()).toBe(false);

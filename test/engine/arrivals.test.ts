@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AliasTable } from '../../src/engine/alias.js';
-import { ArrivalStream, invertCumulative } from '../../src/engine/arrivals.js';
+import { ArrivalStream, fillUntil, invertCumulative } from '../../src/engine/arrivals.js';
 import type { Phase } from '../../src/scenario/scenario-model.js';
 import { AleaBatch } from '../../src/util/alea-batch.js';
 import { stream, stream32 } from '../../src/util/rng.js';
@@ -57,18 +57,7 @@ describe('ArrivalStream', () => {
     expect(invertCumulative(2.5, 0, 10, 2)).toBeCloseTo(1, 12);
     expect(invertCumulative(5, 5, 5, 1)).toBe(1);
   });
-});
 
-describe('AliasTable', () => {
-  it('draws each entry in proportion to its weight', () => {
-    const table = new AliasTable([5, 1, 1, 0]);
-    const counts = [0, 0, 0, 0];
-    const r = stream('x', 'mix');
-    for (let i = 0; i < 70_000; i++) counts[table.draw(r)]++;
-    expect(counts[3]).toBe(0);
-    expect(Math.abs(counts[0] - 50_000)).toBeLessThan(600);
-    expect(Math.abs(counts[1] - 10_000)).toBeLessThan(400);
-  });
   it('draws a constant-rate Poisson phase a batch ahead with the draws of one at a time', () => {
     // Given two constant-rate phases of several batches each, then a uniform one
     const phases: Phase[] = [
@@ -133,5 +122,28 @@ describe('AliasTable', () => {
     // Then the times are the same, every one
     expect(times(new ArrivalStream(phases, new AleaBatch('b', 'arrivals')))).toEqual(one);
     expect(one.length).toBeGreaterThan(3000);
+  });
+
+  it("fills up to the run's end (fillUntil): the times at or before `until`, no later one", () => {
+    // Given a uniform phase of 10 arrivals a second (one every 100 ms)
+    const phases: Phase[] = [{ duration: 2_000_000, arrivalRate: 10, mode: 'uniform' }];
+    const s = new ArrivalStream(phases, stream('u', 'arrivals'));
+    const out = new Float64Array(10);
+    // When blocks of 5 are filled up to 650 ms, then the first is whole and the second stops at 600 ms
+    expect(fillUntil(s, out, 0, 5, 650_000)).toBe(5);
+    expect(fillUntil(s, out, 5, 5, 650_000)).toBe(2);
+    expect(Array.from(out.subarray(0, 7))).toEqual([0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000]);
+  });
+});
+
+describe('AliasTable', () => {
+  it('draws each entry in proportion to its weight', () => {
+    const table = new AliasTable([5, 1, 1, 0]);
+    const counts = [0, 0, 0, 0];
+    const r = stream('x', 'mix');
+    for (let i = 0; i < 70_000; i++) counts[table.draw(r)]++;
+    expect(counts[3]).toBe(0);
+    expect(Math.abs(counts[0] - 50_000)).toBeLessThan(600);
+    expect(Math.abs(counts[1] - 10_000)).toBeLessThan(400);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { simulateScenario } from '../../src/pipeline/replay.js';
 import { renderReport } from '../../src/report/render/render-report.js';
 import { reportFromStates } from '../../src/report/report-projection.js';
 import { runShardTask } from '../../src/scale/shard-worker.js';
+import { writeMovingScenario } from '../helpers/moving-scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slbsim-own-arrivals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,19 +26,13 @@ describe('OwnArrivals (a shard drawing its own arrivals)', () => {
     'gives each of %i shards its arrivals when the timeline moves requests between shards: the merge is the run',
     async (count) => {
       // Given the benchmark model whose default route moves twice (a template changes shard mid-run)
-      const file = join(dir, 'moving.yaml');
-      writeFileSync(
-        file,
-        readFileSync('bench/engine-10m.yaml', 'utf8')
-          .replace('requests: 10000000', 'requests: 20000')
-          .replace(
-            'traffic:\n',
-            `timeline:
-  - { at: 40ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-static } }
-  - { at: 90ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-api } }
-traffic:
-`,
-          ),
+      const file = writeMovingScenario(
+        dir,
+        [
+          ['40ms', 'rsp-static'],
+          ['90ms', 'rsp-api'],
+        ],
+        20_000,
       );
       const one = await simulateScenario(loadChecked(file, {}), { label: file });
       // When each shard replays on this thread, drawing every arrival and keeping its own

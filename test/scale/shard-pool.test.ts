@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,29 +8,20 @@ import { renderReport } from '../../src/report/render/render-report.js';
 import { reportFromStates } from '../../src/report/report-projection.js';
 import { replayOnWorkers } from '../../src/scale/shard-pool.js';
 import { runShardTask } from '../../src/scale/shard-worker.js';
+import { writeMovingScenario } from '../helpers/moving-scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'slbsim-shard-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * The benchmark model with a timeline that moves the listener's default route to another group
- * twice: the requests of one template change scope, and so shard, mid-run (the arrival board then
- * finds each arrival's shard at its time, not from the mix drawer's lists).
- */
-function movingScenario(): string {
-  const file = join(dir, 'moving.yaml');
-  const text = readFileSync('bench/engine-10m.yaml', 'utf8')
-    .replace('requests: 10000000', 'requests: 30000')
-    .replace(
-      'traffic:\n',
-      `timeline:
-  - { at: 50ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-static } }
-  - { at: 120ms, action: SetLoadBalancerHTTPListenerAttribute, params: { LoadBalancerId: lb-bench, ListenerPort: 80, VServerGroupId: rsp-api } }
-traffic:
-`,
-    );
-  writeFileSync(file, text);
-  return file;
+/** The run on one thread and on worker threads: both reports as JSON, and the threaded run's result. */
+async function oneAndThreaded(
+  file: string,
+  options: { readonly workers: number; readonly fed: boolean; readonly requests?: number },
+) {
+  const overrides = options.requests === undefined ? {} : { requests: options.requests };
+  const one = await simulateScenario(loadChecked(file, overrides), { label: file });
+  const run = await replayOnWorkers({ scenario: loadChecked(file, overrides), label: file, ...options });
+  return { ...run, one: renderReport(one, 'json'), threaded: renderReport(run.report, 'json') };
 }
 
 describe('replayOnWorkers (run --workers N)', () => {
@@ -45,15 +36,9 @@ describe('replayOnWorkers (run --workers N)', () => {
   ])(
     '%s on 2 worker threads (arrivals fed: %s) gives the report of one thread, byte for byte',
     async (file, fed) => {
-      const one = await simulateScenario(loadChecked(file, {}), { label: file });
-      const { report, interrupted } = await replayOnWorkers({
-        scenario: loadChecked(file, {}),
-        label: file,
-        workers: 2,
-        fed,
-      });
+      const { interrupted, one, threaded } = await oneAndThreaded(file, { workers: 2, fed });
       expect(interrupted).toBe(false);
-      expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+      expect(threaded).toBe(one);
     },
   );
 
@@ -62,46 +47,37 @@ describe('replayOnWorkers (run --workers N)', () => {
     ['scenarios/weight-change.yaml', 4],
   ])('%s on %i worker threads, arrivals fed, gives the report of one thread', async (file, workers) => {
     // Given more shards than drawing roles (one draws the times, one the mix; the rest only read)
-    const one = await simulateScenario(loadChecked(file, {}), { label: file });
-    const { report } = await replayOnWorkers({
-      scenario: loadChecked(file, {}),
-      label: file,
-      workers,
-      fed: true,
-    });
-    expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+    const { one, threaded } = await oneAndThreaded(file, { workers, fed: true });
+    expect(threaded).toBe(one);
   });
 
   it.each([2, 3])(
     'a fed run whose timeline moves requests between shards, on %i threads, gives the report of one thread',
     async (workers) => {
-      const file = movingScenario();
-      const one = await simulateScenario(loadChecked(file, {}), { label: file });
-      const { report } = await replayOnWorkers({
-        scenario: loadChecked(file, {}),
-        label: file,
-        workers,
-        fed: true,
-      });
+      const file = writeMovingScenario(
+        dir,
+        [
+          ['50ms', 'rsp-static'],
+          ['120ms', 'rsp-api'],
+        ],
+        30_000,
+      );
+      const { report, one, threaded } = await oneAndThreaded(file, { workers, fed: true });
       expect(report.requests).toBe(30_000);
-      expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+      expect(threaded).toBe(one);
     },
   );
 
   it.each([16_384, 16_385])(
     'a fed run of %i requests (the arrival board holds 8 192 a chunk) gives the report of one thread',
     async (requests) => {
-      const file = 'bench/engine-10m.yaml';
-      const one = await simulateScenario(loadChecked(file, { requests }), { label: file });
-      const { report } = await replayOnWorkers({
-        scenario: loadChecked(file, { requests }),
-        label: file,
-        requests,
+      const { report, one, threaded } = await oneAndThreaded('bench/engine-10m.yaml', {
         workers: 2,
         fed: true,
+        requests,
       });
       expect(report.requests).toBe(requests);
-      expect(renderReport(report, 'json')).toBe(renderReport(one, 'json'));
+      expect(threaded).toBe(one);
     },
   );
 
