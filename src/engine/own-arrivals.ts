@@ -10,7 +10,7 @@ import type { ArrivalFeed } from './arrival-feed.js';
 import { ArrivalOwners } from './arrival-owner.js';
 import { type ArrivalStream, fillUntil } from './arrivals.js';
 import { RequestDraw } from './client-draw.js';
-import { arrivalSource } from './run-start.js';
+import type { ArrivalSource } from './run-start.js';
 import type { ShardCut, ShardOption } from './shard-cut.js';
 
 /** Arrivals drawn per chunk (a multiple of RequestDraw's batch). */
@@ -36,15 +36,17 @@ export class OwnArrivals implements ArrivalFeed {
   clientIp = 0;
   clientPort = 0;
 
-  /** Null when the run has no synthetic arrivals (a trace, no mix): the engine reads those itself. */
+  /**
+   * The shard's own arrivals of `source` (the run's, from `arrivalSource`; this takes its streams);
+   * null when the run has no synthetic arrivals (a trace, no mix): the engine reads those itself.
+   */
   static of(
     scenario: Scenario,
     seed: string,
-    requests: number | undefined,
+    source: ArrivalSource,
     shard: ShardOption,
     cut: ShardCut,
   ): OwnArrivals | null {
-    const source = arrivalSource(scenario, seed, requests);
     if (source.arrivals === null || source.mix === null) return null;
     const draw = new RequestDraw(scenario, seed, source.mix);
     return new OwnArrivals(source.arrivals, draw, new ArrivalOwners(scenario, seed, cut), shard, scenario);

@@ -86,16 +86,18 @@ export function runStarted(
 }
 
 /** Where requests come from: a trace, or the phases (or `requests: N` at DEFAULT_RATE) and the mix. */
-export function arrivalSource(
-  scenario: Scenario,
-  seed: string,
-  requestCap: number | undefined,
-): {
+export interface ArrivalSource {
   arrivals: ArrivalStream | null;
   trace: Generator<TraceRow> | null;
   mix: AliasTable | null;
   expected: number;
-} {
+}
+
+export function arrivalSource(
+  scenario: Scenario,
+  seed: string,
+  requestCap: number | undefined,
+): ArrivalSource {
   const traffic = scenario.traffic;
   if (traffic?.trace) return { arrivals: null, trace: readTrace(traffic.trace), mix: null, expected: 0 };
   if (!traffic || traffic.mix.length === 0) return { arrivals: null, trace: null, mix: null, expected: 0 };

@@ -213,12 +213,11 @@ export class Simulation {
     for (const [i, f] of scenario.faults.entries()) this.heap.push(f.at, PRIO_WORLD, EV_FAULT, i);
 
     const source = arrivalSource(scenario, seed, requestCap);
-    this.arrivals = source.arrivals;
     this.trace = source.trace;
     // A shard draws every arrival of the run and hands the engine its own (engine/own-arrivals.ts).
     this.feed =
-      options.feed ??
-      (shard === undefined ? null : OwnArrivals.of(scenario, seed, requestCap, shard, this.cut!));
+      options.feed ?? (shard === undefined ? null : OwnArrivals.of(scenario, seed, source, shard, this.cut!));
+    this.arrivals = this.feed === null ? source.arrivals : null;
     this.draw =
       source.mix === null || this.feed !== null ? null : new RequestDraw(scenario, seed, source.mix);
     this.expected = source.expected;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { OwnArrivals } from '../../src/engine/own-arrivals.js';
+import { arrivalSource } from '../../src/engine/run-start.js';
 import { planCut } from '../../src/engine/shard-cut.js';
 import { simulateScenario } from '../../src/pipeline/replay.js';
 import { renderReport } from '../../src/report/render/render-report.js';
@@ -18,7 +19,13 @@ describe('OwnArrivals (a shard drawing its own arrivals)', () => {
   it('takes no part in a run without synthetic arrivals (a trace)', () => {
     const scenario = loadChecked('scenarios/trace-replay.yaml', {});
     expect(
-      OwnArrivals.of(scenario, scenario.seed, undefined, { index: 0, count: 2 }, planCut(scenario, 2)),
+      OwnArrivals.of(
+        scenario,
+        scenario.seed,
+        arrivalSource(scenario, scenario.seed, undefined),
+        { index: 0, count: 2 },
+        planCut(scenario, 2),
+      ),
     ).toBeNull();
   });
 
