@@ -107,7 +107,12 @@ export class EventQueue {
       const slot = this.first;
       const rest = this.next[w];
       this.head[slot] = rest;
-      if (rest === NONE) this.bits[slot >>> 5] &= ~(1 << (slot & 31));
+      if (rest === NONE) {
+        this.bits[slot >>> 5] &= ~(1 << (slot & 31));
+        // Searched again at the next look: the emptied slot may be refilled a whole wheel later
+        // (a push after the heap moved `base` on), and must not pass for the earliest then.
+        this.first = NONE;
+      }
       this.next[w] = this.free;
       this.free = w;
       this.inWheel--;

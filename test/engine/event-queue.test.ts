@@ -52,6 +52,28 @@ describe('EventQueue', () => {
     );
   });
 
+  it('regression (fast-check seed 17332365): an emptied slot refilled a wheel later is not taken for the earliest', () => {
+    // Given slot 0 used and emptied at 0 µs, then a pop from the heap at 65 539 µs
+    const q = new EventQueue();
+    q.push(0, 0, 0, 0);
+    q.pop();
+    q.push(65_539, 0, 0, 1);
+    q.pop();
+    // When an entry lands at 65 539 µs (slot 3) and another at 131 072 µs (slot 0 again)
+    q.push(65_539, 0, 0, 2);
+    q.push(131_072, 0, 0, 3);
+    // Then the earlier pops first
+    const popped: number[][] = [];
+    while (q.size > 0) {
+      q.pop();
+      popped.push([q.poppedTime, q.poppedPayload]);
+    }
+    expect(popped).toEqual([
+      [65_539, 2],
+      [131_072, 3],
+    ]);
+  });
+
   it('keeps the order of one µs when a later push has a smaller priority', () => {
     // Given three entries of one µs pushed with priorities 2, 0, 1
     const q = new EventQueue();
