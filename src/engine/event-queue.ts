@@ -2,28 +2,38 @@
  * The engine's pending-event set: the 4-ary heap's order — (time, priority, sequence number),
  * fully deterministic — with the near future kept in a timing wheel.
  *
- * Times are integer µs. An entry due within `WHEEL_SPAN` µs of the last pop goes into the wheel
- * slot of its µs (a short list sorted by order: entries of one µs are few); a later one goes into
- * the heap (engine/heap.ts). A pop takes the smaller head of the two, so the order is the heap's
- * alone, whatever falls where. The wheel's earliest slot is found through a bitmap of non-empty
- * slots, from the last one found onwards: over a run the scan costs about one word per 32 µs of
+ * Times are integer µs. The wheel has `WHEEL_SLOTS` slots of `GRAIN` µs each; an entry due within
+ * its span of the last pop's slot goes into the slot of its time (a short list sorted by time and
+ * order, with a tail so that entries pushed in time order append in O(1)); a later one goes into
+ * the heap (engine/heap.ts). The queue keeps its earliest entry's time and order in two fields,
+ * found once per pop (the engine reads them twice per event), so the order is the heap's alone,
+ * whatever falls where. The wheel's earliest slot is found through a bitmap of non-empty slots,
+ * from the last pop's slot onwards: over a run the scan costs about one word per 32 slots of
  * simulated time. Hand-written because a heap pop among thousands of in-flight completions costs
- * ~100 ns of mispredicted comparisons (the engine's largest cost with connection times), a wheel
- * pop a few ns; no npm queue keeps equal keys in order without an object per entry.
+ * ~100–190 ns of mispredicted comparisons (the engine's largest cost with connection times), a
+ * wheel pop a few ns; no npm queue keeps equal keys in order without an object per entry.
  */
 import { EventHeap, KIND_BITS, KIND_MASK } from './heap.js';
 
-const WHEEL_BITS = 16;
-/** µs the wheel covers ahead of the last pop. */
-const WHEEL_SPAN = 1 << WHEEL_BITS;
-const SLOT_MASK = WHEEL_SPAN - 1;
-const WORDS = WHEEL_SPAN >>> 5;
+/** µs per wheel slot (a power of two). */
+export const GRAIN = 8;
+const GRAIN_MASK = GRAIN - 1;
+const GRAIN_SHIFT = 31 - Math.clz32(GRAIN);
+const WHEEL_SLOTS = 1 << 16;
+/**
+ * µs the wheel covers from the start of the last pop's slot: 524 ms, so that exponential
+ * connection times of a 50 ms mean land in it but for 3 in 10^5.
+ */
+export const WHEEL_SPAN = WHEEL_SLOTS * GRAIN;
+const SPAN_MASK = WHEEL_SPAN - 1;
+const WORDS = WHEEL_SLOTS >>> 5;
 const NONE = -1;
 
 export class EventQueue {
   private readonly far = new EventHeap();
   /** Per slot: first and last node (NONE when empty). */
-  private readonly head = new Int32Array(WHEEL_SPAN).fill(NONE);
+  private readonly head = new Int32Array(WHEEL_SLOTS).fill(NONE);
+  private readonly tail = new Int32Array(WHEEL_SLOTS).fill(NONE);
   /** One bit per non-empty slot. */
   private readonly bits = new Uint32Array(WORDS);
   // Nodes: time, order, payload << 3 | kind, next node; a free list through `next`.
@@ -34,10 +44,14 @@ export class EventQueue {
   private free = 0;
   /** Entries in the wheel. */
   private inWheel = 0;
-  /** Time of the last pop: every entry is at or after it, the wheel holds [base, base + span). */
+  /** Time of the last pop: every entry is at or after it. */
   private base = 0;
-  /** The wheel's earliest slot, or NONE when it must be searched again (or the wheel is empty). */
-  private first = NONE;
+  /** Start of the last pop's slot: the wheel holds [baseStart, baseStart + WHEEL_SPAN). */
+  private baseStart = 0;
+  /** The earliest entry: its time and order (Infinity when empty), and its wheel node (NONE: the heap's). */
+  private headTime = Number.POSITIVE_INFINITY;
+  private headOrder = Number.POSITIVE_INFINITY;
+  private headNode = NONE;
 
   /** Set by `pop()`: the popped entry's time, kind and payload. */
   poppedTime = 0;
@@ -59,59 +73,50 @@ export class EventQueue {
 
   /** Time of the earliest entry (Infinity when empty). */
   peekTime(): number {
-    const w = this.firstNode();
-    return w !== NONE && this.beforeFar(w) ? this.time[w] : this.far.peekTime();
+    return this.headTime;
   }
 
   /** Packed (priority, seq) of the earliest entry (Infinity when empty). */
   peekOrder(): number {
-    const w = this.firstNode();
-    return w !== NONE && this.beforeFar(w) ? this.order[w] : this.far.peekOrder();
+    return this.headOrder;
   }
 
   /** Add an entry; `kind` is 0–7, `payload` 0 to 2^28 − 1. */
   push(time: number, priority: number, kind: number, payload: number): void {
-    // Beyond the wheel's span (or, never in the engine, before the last pop): the heap.
-    if (time - this.base >= WHEEL_SPAN || time < this.base) {
-      this.far.push(time, priority, kind, payload);
-      return;
-    }
-    const order = this.far.nextOrder(priority);
-    if (this.free === NONE) this.grow();
-    const node = this.free;
-    this.free = this.next[node];
-    this.time[node] = time;
-    this.order[node] = order;
-    this.item[node] = (payload << KIND_BITS) | kind;
-    const slot = time & SLOT_MASK;
-    let at = this.head[slot];
-    if (at === NONE || this.order[at] > order) {
-      this.next[node] = at;
-      this.head[slot] = node;
-      this.bits[slot >>> 5] |= 1 << (slot & 31);
+    let order: number;
+    let node = NONE;
+    if (time - this.baseStart >= WHEEL_SPAN || time < this.base) {
+      // Beyond the wheel's span (or, never in the engine, before the last pop): the heap.
+      order = this.far.push(time, priority, kind, payload);
     } else {
-      // Entries of one µs in order (a later push may have a smaller priority).
-      while (this.next[at] !== NONE && this.order[this.next[at]] < order) at = this.next[at];
-      this.next[node] = this.next[at];
-      this.next[at] = node;
+      order = this.far.nextOrder(priority);
+      if (this.free === NONE) this.grow();
+      node = this.free;
+      this.free = this.next[node];
+      this.time[node] = time;
+      this.order[node] = order;
+      this.item[node] = (payload << KIND_BITS) | kind;
+      this.insert(node, (time & SPAN_MASK) >>> GRAIN_SHIFT, time, order);
+      this.inWheel++;
     }
-    this.inWheel++;
-    const first = this.first === NONE ? NONE : this.head[this.first];
-    if (first !== NONE && time < this.time[first]) this.first = slot;
+    if (time < this.headTime || (time === this.headTime && order < this.headOrder)) {
+      this.headTime = time;
+      this.headOrder = order;
+      this.headNode = node;
+    }
   }
 
   /** Remove the earliest entry; read it from `poppedTime` / `poppedKind` / `poppedPayload`. */
   pop(): void {
-    const w = this.firstNode();
-    if (w !== NONE && this.beforeFar(w)) {
-      const slot = this.first;
+    const w = this.headNode;
+    if (w !== NONE) {
+      const slot = (this.headTime & SPAN_MASK) >>> GRAIN_SHIFT;
+      // The earliest wheel entry heads its slot.
       const rest = this.next[w];
       this.head[slot] = rest;
       if (rest === NONE) {
+        this.tail[slot] = NONE;
         this.bits[slot >>> 5] &= ~(1 << (slot & 31));
-        // Searched again at the next look: the emptied slot may be refilled a whole wheel later
-        // (a push after the heap moved `base` on), and must not pass for the earliest then.
-        this.first = NONE;
       }
       this.next[w] = this.free;
       this.free = w;
@@ -119,34 +124,74 @@ export class EventQueue {
       this.poppedTime = this.time[w];
       this.poppedKind = this.item[w] & KIND_MASK;
       this.poppedPayload = this.item[w] >>> KIND_BITS;
-      this.base = this.poppedTime;
+    } else {
+      const far = this.far;
+      if (far.size === 0) return;
+      far.pop();
+      this.poppedTime = far.poppedTime;
+      this.poppedKind = far.poppedKind;
+      this.poppedPayload = far.poppedPayload;
+    }
+    const base = this.poppedTime;
+    this.base = base;
+    this.baseStart = base - (base & GRAIN_MASK);
+    this.findHead();
+  }
+
+  /** Insert `node` into `slot`, in (time, order). */
+  private insert(node: number, slot: number, time: number, order: number): void {
+    const last = this.tail[slot];
+    if (last === NONE) {
+      this.next[node] = NONE;
+      this.head[slot] = node;
+      this.tail[slot] = node;
+      this.bits[slot >>> 5] |= 1 << (slot & 31);
       return;
     }
-    const far = this.far;
-    far.pop();
-    this.poppedTime = far.poppedTime;
-    this.poppedKind = far.poppedKind;
-    this.poppedPayload = far.poppedPayload;
-    this.base = far.poppedTime;
-  }
-
-  /** Whether wheel node `w` comes before the heap's earliest entry, by (time, order). */
-  private beforeFar(w: number): boolean {
-    const wt = this.time[w];
-    const ft = this.far.peekTime();
-    return wt < ft || (wt === ft && this.order[w] < this.far.peekOrder());
-  }
-
-  /** The wheel's earliest node, or NONE when the wheel is empty. */
-  private firstNode(): number {
-    if (this.inWheel === 0) return NONE;
-    let slot = this.first;
-    if (slot === NONE || this.head[slot] === NONE) {
-      // Every wheel entry is in [base, base + span): the first after base's slot is the earliest.
-      slot = this.findFirst(this.base & SLOT_MASK);
-      this.first = slot;
+    const T = this.time;
+    const O = this.order;
+    if (T[last] < time || (T[last] === time && O[last] < order)) {
+      // In time order (the common case): append.
+      this.next[node] = NONE;
+      this.next[last] = node;
+      this.tail[slot] = node;
+      return;
     }
-    return this.head[slot];
+    let at = this.head[slot];
+    if (time < T[at] || (time === T[at] && order < O[at])) {
+      this.next[node] = at;
+      this.head[slot] = node;
+      return;
+    }
+    // Somewhere before the tail: walk to the last node before it.
+    let n = this.next[at];
+    while (T[n] < time || (T[n] === time && O[n] < order)) {
+      at = n;
+      n = this.next[n];
+    }
+    this.next[node] = n;
+    this.next[at] = node;
+  }
+
+  /** After a pop: the earliest of the wheel's first slot and the heap. */
+  private findHead(): void {
+    const far = this.far;
+    let ht = far.peekTime();
+    let ho = far.peekOrder();
+    let hn = NONE;
+    if (this.inWheel > 0) {
+      // Every wheel entry is in [baseStart, baseStart + span): the first slot from base's is the earliest.
+      const w = this.head[this.findFirst((this.base & SPAN_MASK) >>> GRAIN_SHIFT)];
+      const wt = this.time[w];
+      if (wt < ht || (wt === ht && this.order[w] < ho)) {
+        ht = wt;
+        ho = this.order[w];
+        hn = w;
+      }
+    }
+    this.headTime = ht;
+    this.headOrder = ho;
+    this.headNode = hn;
   }
 
   /** The first non-empty slot at or after `from`, in wheel order (the wheel is not empty). */

@@ -51,8 +51,8 @@ export class EventHeap {
     return priority * SEQ_SPAN + this.seq++;
   }
 
-  /** Add an entry; `kind` is 0–7, `payload` 0 to 2^28 − 1. */
-  push(time: number, priority: number, kind: number, payload: number): void {
+  /** Add an entry; `kind` is 0–7, `payload` 0 to 2^28 − 1. Returns its packed order. */
+  push(time: number, priority: number, kind: number, payload: number): number {
     if (this.n === this.items.length) this.grow();
     const order = priority * SEQ_SPAN + this.seq++;
     const item = (payload << KIND_BITS) | kind;
@@ -71,6 +71,7 @@ export class EventHeap {
     keys[2 * i] = time;
     keys[2 * i + 1] = order;
     items[i] = item;
+    return order;
   }
 
   /** Remove the earliest entry; read it from `poppedTime` / `poppedKind` / `poppedPayload`. */

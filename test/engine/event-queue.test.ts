@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../src/engine/event-queue.js';
+import { EventQueue, GRAIN, WHEEL_SPAN } from '../../src/engine/event-queue.js';
 import { EventHeap } from '../../src/engine/heap.js';
 
 type Op = { push: true; dt: number; priority: number; kind: number } | { push: false };
@@ -29,12 +29,13 @@ function replay(q: EventHeap | EventQueue, ops: readonly Op[]): number[][] {
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     push: fc.constant(true as const),
-    // Same µs, near (in the wheel), at the wheel's edge, far beyond it.
+    // Same µs, one slot, near (in the wheel), at the wheel's edge, far beyond it.
     dt: fc.oneof(
       fc.constant(0),
+      fc.integer({ min: 0, max: 2 * GRAIN }),
       fc.integer({ min: 0, max: 50 }),
-      fc.integer({ min: 65_530, max: 65_540 }),
-      fc.integer({ min: 0, max: 400_000 }),
+      fc.integer({ min: WHEEL_SPAN - 2 * GRAIN, max: WHEEL_SPAN + 2 * GRAIN }),
+      fc.integer({ min: 0, max: 3 * WHEEL_SPAN }),
     ),
     priority: fc.integer({ min: 0, max: 3 }),
     kind: fc.integer({ min: 0, max: 7 }),
@@ -89,12 +90,54 @@ describe('EventQueue', () => {
     expect(popped).toEqual([200, 300, 100]);
   });
 
+  it('regression: an emptied slot refilled a whole wheel later, at the span of today\'s wheel', () => {
+    // Given slot 0 used and emptied at 0 µs, then a pop from the heap just past the span
+    const q = new EventQueue();
+    q.push(0, 0, 0, 0);
+    q.pop();
+    q.push(WHEEL_SPAN + 3, 0, 0, 1);
+    q.pop();
+    // When an entry lands in that slot and another in slot 0 again, a wheel later
+    q.push(WHEEL_SPAN + 3, 0, 0, 2);
+    q.push(2 * WHEEL_SPAN, 0, 0, 3);
+    // Then the earlier pops first
+    const popped: number[][] = [];
+    while (q.size > 0) {
+      q.pop();
+      popped.push([q.poppedTime, q.poppedPayload]);
+    }
+    expect(popped).toEqual([
+      [WHEEL_SPAN + 3, 2],
+      [2 * WHEEL_SPAN, 3],
+    ]);
+  });
+
+  it('keeps time order inside one slot whatever the order of the pushes', () => {
+    // Given entries of one slot pushed out of time order, two of them at the same µs
+    const q = new EventQueue();
+    for (const [t, payload] of [
+      [GRAIN + 5, 1],
+      [GRAIN + 1, 2],
+      [GRAIN + 7, 3],
+      [GRAIN + 1, 4],
+      [GRAIN + 3, 5],
+    ])
+      q.push(t, 0, 0, payload);
+    // When they are popped, then by time, and in push order within one µs
+    const popped: number[] = [];
+    while (q.size > 0) {
+      q.pop();
+      popped.push(q.poppedPayload);
+    }
+    expect(popped).toEqual([2, 4, 5, 1, 3]);
+  });
+
   it('grows past its first node pool and wraps the wheel many times', () => {
     const q = new EventQueue();
     const h = new EventHeap();
     let now = 0;
     for (let i = 0; i < 20_000; i++) {
-      const dt = (i * 7919) % 150_000;
+      const dt = (i * 7919) % (3 * WHEEL_SPAN);
       q.push(now + dt, 2, 4, i);
       h.push(now + dt, 2, 4, i);
       if (i % 3 === 0) {
