@@ -90,7 +90,7 @@ describe('EventQueue', () => {
     expect(popped).toEqual([200, 300, 100]);
   });
 
-  it('regression: an emptied slot refilled a whole wheel later, at the span of today\'s wheel', () => {
+  it('regression: an emptied slot refilled a whole wheel later, at the span of the wheel of 8 µs slots', () => {
     // Given slot 0 used and emptied at 0 µs, then a pop from the heap just past the span
     const q = new EventQueue();
     q.push(0, 0, 0, 0);
