@@ -10,10 +10,8 @@ import { createDrawBoard } from '../engine/draw-board.js';
 import { planCut } from '../engine/shard-cut.js';
 import type { Report } from '../report/report-model.js';
 import { reportFromStates } from '../report/report-projection.js';
-import type { ReportState } from '../report/report-state.js';
 import type { Scenario } from '../scenario/scenario-model.js';
-import { workerFile } from '../util/worker-file.js';
-import type { ShardTask } from './shard-worker.js';
+import { takeShardPool } from './shard-pool-start.js';
 
 export interface ShardedRunOptions {
   /** The scenario as loaded and checked, the run's overrides (seed, requests, URL matching) applied. */
@@ -32,11 +30,6 @@ export function defaultShardWorkers(): number {
   return availableParallelism();
 }
 
-/** The worker module (util/worker-file.ts: beside this file when built, else in dist/scale/). */
-export function shardWorkerFile(): string {
-  return workerFile(import.meta.url, 'shard-worker.js');
-}
-
 /**
  * Replay the scenario as `workers` shards on worker threads and merge them into its report. In a
  * synthetic run (phases and a mix, `fed`) the shards draw the arrivals together on a board this
@@ -48,14 +41,8 @@ export async function replayOnWorkers(
   const count = opts.workers;
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const board = opts.fed ? createDrawBoard(count, planCut(opts.scenario, count).loads()) : null;
-  // Loaded here, not at start-up: piscina's module tree costs every other command ~40 ms.
-  const { Piscina } = await import('piscina');
-  const pool = new Piscina<ShardTask, ReportState>({
-    filename: shardWorkerFile(),
-    minThreads: count,
-    maxThreads: count,
-    idleTimeout: 1000,
-  });
+  // Started by the command's entry already when it asked for these workers (scale/shard-pool-start.ts).
+  const pool = takeShardPool(count);
   let interrupted = false;
   const poll = setInterval(() => {
     if (!interrupted && opts.stopped?.()) {
