@@ -25,7 +25,8 @@ import {
   writeReportFiles,
 } from '../report/render/render-report.js';
 import type { Report } from '../report/report-model.js';
-import { defaultShardWorkers, replayOnWorkers } from '../scale/shard-pool.js';
+import { replayOnWorkers } from '../scale/shard-pool.js';
+import { defaultThreads } from '../scale/worker-pool.js';
 import { checkScenario } from '../scenario/check.js';
 import { loadScenario } from '../scenario/load.js';
 import { MAX_REQUESTS } from '../scenario/scenario-compiler.js';
@@ -103,7 +104,7 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
     opts.journal === undefined &&
     arrivalSource(scenario, seed ?? scenario.seed, requests ?? scenario.traffic?.requests).expected >=
       WORKERS_MIN_REQUESTS
-      ? defaultShardWorkers()
+      ? defaultThreads()
       : 1);
   const { report, interrupted, signal, failures } =
     workers > 1

@@ -6,11 +6,11 @@
  * the run takes it (`takeShardPool`). A pool nobody took (a bad option, a bad scenario) is
  * destroyed when the command ends (`releasePrestartedPool`).
  */
-import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
 import type { ReportState } from '../report/report-state.js';
 import { workerFile } from '../util/worker-file.js';
 import type { ShardTask } from './shard-worker.js';
+import { startWorkerPool } from './worker-pool.js';
 
 export type ShardPool = Piscina<ShardTask, ReportState>;
 
@@ -24,19 +24,9 @@ export function shardWorkerFile(): string {
   return workerFile(import.meta.url, 'shard-worker.js');
 }
 
-/**
- * A pool of `count` shard workers, started now. piscina is required here, not imported at start-up:
- * its module tree costs every other command ~40 ms; and synchronously, so that an early start is not
- * put off until the command's modules have loaded.
- */
+/** A pool of `count` shard workers, started now. */
 export function startShardPool(count: number): ShardPool {
-  const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
-  return new Piscina<ShardTask, ReportState>({
-    filename: shardWorkerFile(),
-    minThreads: count,
-    maxThreads: count,
-    idleTimeout: 1000,
-  });
+  return startWorkerPool<ShardTask, ReportState>(shardWorkerFile(), count);
 }
 
 /** The explicit worker count of `slbsim run … --workers N` in `argv` (process.argv), or null. */

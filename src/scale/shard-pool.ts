@@ -5,7 +5,6 @@
  * shards draw every arrival once, together, on one board (engine/draw-board.ts) and each routes its
  * own; with a trace every worker reads it and routes only its own units' requests.
  */
-import { availableParallelism } from 'node:os';
 import { createDrawBoard } from '../engine/draw-board.js';
 import { planCut } from '../engine/shard-cut.js';
 import type { Report } from '../report/report-model.js';
@@ -23,11 +22,6 @@ export interface ShardedRunOptions {
   readonly workers: number;
   /** Polled while the shards run; true stops them (Ctrl-C): the report is then partial. */
   readonly stopped?: () => boolean;
-}
-
-/** The worker count `--workers` defaults to: the machine's cores. */
-export function defaultShardWorkers(): number {
-  return availableParallelism();
 }
 
 /**

@@ -10,7 +10,6 @@
  * variant's runs into its own spread (`variant-spread.ts`).
  */
 import { setMaxListeners } from 'node:events';
-import { availableParallelism } from 'node:os';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { VERSION } from '../util/version.js';
 import { workerFile } from '../util/worker-file.js';
@@ -19,6 +18,7 @@ import { type Spread, spreadOf } from './spread.js';
 import { runSweepTask, type SweepTask } from './sweep-worker.js';
 import { type VariantInfo, type VariantSpread, variantSpreadOf } from './variant-spread.js';
 import { BASELINE, type VariantsFile } from './variants-file.js';
+import { defaultThreads, startWorkerPool } from './worker-pool.js';
 
 export interface SweepOptions {
   /** The seeds to run, in the order to report them (see `parseSeeds`). */
@@ -31,11 +31,6 @@ export interface SweepOptions {
   readonly onRun?: (done: number, total: number) => void;
   /** Abort the sweep: running workers are stopped and the promise rejects with the signal's reason. */
   readonly signal?: AbortSignal;
-}
-
-/** The default worker count: one per core. */
-export function defaultWorkers(): number {
-  return availableParallelism();
 }
 
 /** The worker module (util/worker-file.ts: beside this file when built, else in dist/scale/). */
@@ -116,7 +111,7 @@ async function runTasks(
   tasks: readonly SweepTask[],
   opts: Omit<SweepOptions, 'seeds'>,
 ): Promise<RunSample[]> {
-  const workers = Math.min(opts.workers ?? defaultWorkers(), tasks.length);
+  const workers = Math.min(opts.workers ?? defaultThreads(), tasks.length);
   return workers <= 0 ? await inThread(tasks, opts) : await onPool(tasks, workers, opts);
 }
 
@@ -138,13 +133,7 @@ async function onPool(
   workers: number,
   opts: Omit<SweepOptions, 'seeds'>,
 ): Promise<RunSample[]> {
-  // Loaded here, not at start-up: piscina's module tree costs every other command ~40 ms.
-  const { Piscina } = await import('piscina');
-  const pool = new Piscina<SweepTask, RunSample>({
-    filename: sweepWorkerFile(),
-    minThreads: workers,
-    maxThreads: workers,
-  });
+  const pool = startWorkerPool<SweepTask, RunSample>(sweepWorkerFile(), workers);
   // Every queued task listens to the signal: one signal of our own, linked to the caller's.
   const abort = new AbortController();
   setMaxListeners(tasks.length + 1, abort.signal);
