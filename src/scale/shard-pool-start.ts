@@ -43,24 +43,28 @@ export function explicitRunWorkers(argv: readonly string[]): number | null {
   return Number(value);
 }
 
-/** Start the pool `argv` asks for (`run … --workers N`, 2 ≤ N ≤ 64), if it asks for one. */
-export function prestartShardPool(argv: readonly string[]): void {
+/**
+ * Start the pool `argv` asks for (`run … --workers N`, 2 ≤ N ≤ 64), if it asks for one and none
+ * is started yet; returns the pool started, or null.
+ */
+export function prestartShardPool(argv: readonly string[]): ShardPool | null {
   const count = explicitRunWorkers(argv);
-  if (count === null || count < 2 || count > PRESTART_MAX || prestarted !== null) return;
+  if (count === null || count < 2 || count > PRESTART_MAX || prestarted !== null) return null;
   try {
     prestarted = { count, pool: startShardPool(count) };
+    return prestarted.pool;
   } catch {
     // Not built, or no threads: the run starts its own pool and reports what is wrong.
-    prestarted = null;
+    return null;
   }
 }
 
-/** The prestarted pool when it has `count` workers, else a new one. */
-export function takeShardPool(count: number): ShardPool {
+/** The prestarted pool when it has `count` workers, else a new one (a prestarted pool of another size is destroyed first). */
+export async function takeShardPool(count: number): Promise<ShardPool> {
   const early = prestarted;
   prestarted = null;
   if (early !== null && early.count === count) return early.pool;
-  if (early !== null) void early.pool.destroy();
+  if (early !== null) await early.pool.destroy();
   return startShardPool(count);
 }
 

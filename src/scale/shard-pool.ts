@@ -36,7 +36,7 @@ export async function replayOnWorkers(
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const board = opts.fed ? createDrawBoard(count, planCut(opts.scenario, count).loads()) : null;
   // Started by the command's entry already when it asked for these workers (scale/shard-pool-start.ts).
-  const pool = takeShardPool(count);
+  const pool = await takeShardPool(count);
   let interrupted = false;
   const poll = setInterval(() => {
     if (!interrupted && opts.stopped?.()) {

@@ -7,6 +7,7 @@ import {
   explicitRunWorkers,
   prestartShardPool,
   releasePrestartedPool,
+  takeShardPool,
 } from '../../src/scale/shard-pool-start.js';
 
 const argv = (...args: string[]) => ['node', 'slbsim', ...args];
@@ -37,7 +38,8 @@ describe('prestartShardPool', () => {
   it('hands the run the pool it started, with the report of one thread', async () => {
     // Given a pool started from argv before the run
     const file = 'scenarios/cluster-vs-exact.yaml';
-    prestartShardPool(argv('run', file, '--workers', '2'));
+    const early = prestartShardPool(argv('run', file, '--workers', '2'));
+    expect(early?.threads.length).toBe(2);
     // When the run asks for two workers
     const run = await replayOnWorkers({
       scenario: loadChecked(file, {}),
@@ -45,17 +47,46 @@ describe('prestartShardPool', () => {
       workers: 2,
       fed: true,
     });
-    // Then its report is the one-thread report, and no started pool is left over
+    // Then its report is the one-thread report, and the run took the pool and destroyed it at its end
     const one = await simulateScenario(loadChecked(file, {}), { label: file });
     expect(renderReport(run.report, 'json', {})).toBe(renderReport(one, 'json', {}));
-    await expect(releasePrestartedPool()).resolves.toBeUndefined();
+    expect(early?.threads.length).toBe(0);
+    expect(prestartShardPool(argv('run', file, '--workers', '2'))).not.toBeNull();
+    await releasePrestartedPool();
+  });
+
+  it('gives the prestarted pool to a run of its size, and destroys it for a run of another size', async () => {
+    // Given a pool of two started from argv
+    const early = prestartShardPool(argv('run', 's.yaml', '--workers', '2'));
+    // When a run of two takes a pool, then it is that one
+    expect(await takeShardPool(2)).toBe(early);
+    // Given another pool of two started from argv
+    const second = prestartShardPool(argv('run', 's.yaml', '--workers', '2'));
+    expect(second).not.toBe(early);
+    // When a run of three takes a pool, then the prestarted one of two is destroyed first
+    const three = await takeShardPool(3);
+    expect(second?.threads.length).toBe(0);
+    expect(three.threads.length).toBe(3);
+    await Promise.all([early?.destroy(), three.destroy(), releasePrestartedPool()]);
   });
 
   it('a pool nobody takes is destroyed when the command ends', async () => {
     // Given a pool started for a run that then fails before it starts (a bad scenario, say)
-    prestartShardPool(argv('run', 'missing.yaml', '--workers', '2'));
-    // When the command ends, then the pool is destroyed and the process has nothing left to wait for
+    const early = prestartShardPool(argv('run', 'missing.yaml', '--workers', '2'));
+    expect(early?.threads.length).toBe(2);
+    // When the command ends, then the pool is destroyed, and a second release has nothing to do
+    await releasePrestartedPool();
+    expect(early?.threads.length).toBe(0);
     await expect(releasePrestartedPool()).resolves.toBeUndefined();
-    await expect(releasePrestartedPool()).resolves.toBeUndefined();
+  });
+
+  it('starts nothing for one worker, for other commands, or while a pool is already started', async () => {
+    expect(prestartShardPool(argv('run', 's.yaml', '--workers', '1'))).toBeNull();
+    expect(prestartShardPool(argv('sweep', 's.yaml', '--workers', '2'))).toBeNull();
+    expect(prestartShardPool(argv('run', 's.yaml', '--workers', '65'))).toBeNull();
+    const early = prestartShardPool(argv('run', 's.yaml', '--workers', '2'));
+    expect(early).not.toBeNull();
+    expect(prestartShardPool(argv('run', 's.yaml', '--workers', '2'))).toBeNull();
+    await releasePrestartedPool();
   });
 });
