@@ -32,12 +32,16 @@ const CHUNK = 8192;
 const SLOTS = 16;
 const SLOT_MASK = SLOTS - 1;
 
-/** Header slots (Int32): chunks drawn per stream, where the run ends, a wake-up counter, then per shard the chunks read. */
+/**
+ * Header slots (Int32): chunks drawn per stream, where the run ends, a wake-up counter, the seats
+ * taken, then per shard the chunks read.
+ */
 const TIMES = 0;
 const MIX = 1;
 const END_SEQ = 2;
 const END_COUNT = 3;
 const GEN = 4;
+const SEATS = 5;
 const CONSUMED = 8;
 
 /** The shared memory of one run's board (passed to each shard's worker as is). */
@@ -58,6 +62,20 @@ export function createDrawBoard(shards: number, load: readonly number[]): DrawBo
   const buffer = new SharedArrayBuffer(columnsAt(shards) + SLOTS * CHUNK * (8 + 4 + 4 + 4 + 1));
   new Int32Array(buffer, 0, CONSUMED + shards)[END_SEQ] = -1;
   return { buffer, shards, times: order[0], mix: order[shards > 1 ? 1 : 0] };
+}
+
+/**
+ * Resolves once `n` shards sit at the board, or `stop` is set. A shard on the thread that runs the
+ * pool starts only then: waiting for a chunk blocks its thread (Atomics.wait), and a blocked thread
+ * cannot hand the pool's workers their tasks.
+ */
+export async function boardSeated(board: DrawBoard, n: number, stop?: Int32Array): Promise<void> {
+  const h = new Int32Array(board.buffer, 0, CONSUMED);
+  for (;;) {
+    const taken = Atomics.load(h, SEATS);
+    if (taken >= n || (stop !== undefined && Atomics.load(stop, 0) === 1)) return;
+    await Atomics.waitAsync(h, SEATS, taken, 50).value;
+  }
 }
 
 /** Bytes before the columns: the header, then per slot the time of its chunk's last arrival. */
@@ -155,6 +173,8 @@ export class BoardReader implements ArrivalFeed {
     else this.timesEnded = true;
     if (shard === board.mix && source.mix !== null)
       this.draw = new RequestDraw(scenario, opts.seed, source.mix);
+    Atomics.add(this.h, SEATS, 1);
+    Atomics.notify(this.h, SEATS);
   }
 
   /** The next arrival this shard owns: its time (its fields set), or Infinity when there is none. */

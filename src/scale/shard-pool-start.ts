@@ -24,9 +24,9 @@ export function shardWorkerFile(): string {
   return workerFile(import.meta.url, 'shard-worker.js');
 }
 
-/** A pool of `count` shard workers, started now. */
+/** The pool of a run of `count` shards, started now: `count` − 1 workers (shard 0 runs on the pool's thread). */
 export function startShardPool(count: number): ShardPool {
-  return startWorkerPool<ShardTask, ReportState>(shardWorkerFile(), count);
+  return startWorkerPool<ShardTask, ReportState>(shardWorkerFile(), count - 1);
 }
 
 /** The explicit worker count of `slbsim run … --workers N` in `argv` (process.argv), or null. */
@@ -59,7 +59,7 @@ export function prestartShardPool(argv: readonly string[]): ShardPool | null {
   }
 }
 
-/** The prestarted pool when it has `count` workers, else a new one (a prestarted pool of another size is destroyed first). */
+/** The prestarted pool when it is for `count` shards, else a new one (a prestarted pool of another size is destroyed first). */
 export async function takeShardPool(count: number): Promise<ShardPool> {
   const early = prestarted;
   prestarted = null;

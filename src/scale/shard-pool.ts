@@ -1,16 +1,19 @@
 /**
- * `slbsim run --workers N`: the run cut into N shards (engine/shard-cut.ts), each replayed on a
- * worker thread of a piscina pool, and their states merged in the main thread into the report the
- * run gives on one thread — byte for byte, whatever N (docs/SCALE.md). In a synthetic run the
- * shards draw every arrival once, together, on one board (engine/draw-board.ts) and each routes its
- * own; with a trace every worker reads it and routes only its own units' requests.
+ * `slbsim run --workers N`: the run cut into N shards (engine/shard-cut.ts), shard 0 replayed on
+ * this thread and the others on the N − 1 worker threads of a piscina pool, and their states merged
+ * here into the report the run gives on one thread — byte for byte, whatever N (docs/SCALE.md). In
+ * a synthetic run the shards draw every arrival once, together, on one board (engine/draw-board.ts)
+ * and each routes its own; with a trace every shard reads it and routes only its own units' requests.
+ * This thread replays a shard rather than wait for N workers: one thread fewer to start, and it is
+ * otherwise idle during the run.
  */
-import { createDrawBoard } from '../engine/draw-board.js';
+import { boardSeated, createDrawBoard } from '../engine/draw-board.js';
 import { planCut } from '../engine/shard-cut.js';
 import type { Report } from '../report/report-model.js';
 import { reportFromStates } from '../report/report-projection.js';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { takeShardPool } from './shard-pool-start.js';
+import { runShardTask, type ShardTask } from './shard-worker.js';
 
 export interface ShardedRunOptions {
   /** The scenario as loaded and checked, the run's overrides (seed, requests, URL matching) applied. */
@@ -25,7 +28,8 @@ export interface ShardedRunOptions {
 }
 
 /**
- * Replay the scenario as `workers` shards on worker threads and merge them into its report. In a
+ * Replay the scenario as `workers` shards on as many threads (this one and `workers` − 1 workers)
+ * and merge them into its report. In a
  * synthetic run (phases and a mix, `fed`) the shards draw the arrivals together on a board this
  * thread allocates (engine/draw-board.ts); with a trace every shard reads it.
  */
@@ -51,17 +55,20 @@ export async function replayOnWorkers(
     stop,
   };
   try {
-    const shards = Promise.all(
-      Array.from({ length: count }, (_, index) =>
-        pool.run({
-          ...common,
-          label: opts.label,
-          index,
-          count,
-          ...(board === null ? {} : { board }),
-        }),
-      ),
-    );
+    const task = (index: number): ShardTask => ({
+      ...common,
+      label: opts.label,
+      index,
+      count,
+      ...(board === null ? {} : { board }),
+    });
+    const workers = Array.from({ length: count - 1 }, (_, k) => pool.run(task(k + 1)));
+    // Shard 0 on this thread, once the workers sit at the board (draw-board.ts: boardSeated).
+    const here = (async () => {
+      if (board !== null) await boardSeated(board, count - 1, stop);
+      return runShardTask(task(0), true);
+    })();
+    const shards = Promise.all([here, ...workers]);
     // A shard that fails stops the others, which would otherwise wait for its draws forever.
     shards.catch(() => Atomics.store(stop, 0, 1));
     const states = await shards;

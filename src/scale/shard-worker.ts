@@ -26,26 +26,40 @@ export interface ShardTask {
   readonly board?: DrawBoard;
 }
 
-/** Replay one shard of the scenario and return its report state. */
-export async function runShardTask(task: ShardTask): Promise<ReportState> {
+/**
+ * Replay one shard of the scenario and return its report state. `inThread`: the shard runs on the
+ * thread that runs the pool, and yields to its event loop between slices (for the pool's messages
+ * and the poll of Ctrl-C). A shard that fails sets the stop flag itself: the others may be waiting
+ * for its draws on the board, the pool's thread among them.
+ */
+export async function runShardTask(task: ShardTask, inThread = false): Promise<ReportState> {
   const stop = task.stop;
-  const feed =
-    task.board === undefined
-      ? undefined
-      : new BoardReader(task.board, task.index, task.scenario, {
-          seed: task.seed ?? task.scenario.seed,
-          requests: task.requests,
-          stop,
-        });
-  const { state } = await replayScenario(task.scenario, {
-    label: task.label,
-    seed: task.seed,
-    requests: task.requests,
-    shard: { index: task.index, count: task.count },
-    ...(feed === undefined ? {} : { feed }),
-    onSlice: stop === undefined ? undefined : () => Atomics.load(stop, 0) === 1,
-  });
-  return state;
+  const stopped = stop === undefined ? undefined : () => Atomics.load(stop, 0) === 1;
+  try {
+    const feed =
+      task.board === undefined
+        ? undefined
+        : new BoardReader(task.board, task.index, task.scenario, {
+            seed: task.seed ?? task.scenario.seed,
+            requests: task.requests,
+            stop,
+          });
+    const { state } = await replayScenario(task.scenario, {
+      label: task.label,
+      seed: task.seed,
+      requests: task.requests,
+      shard: { index: task.index, count: task.count },
+      ...(feed === undefined ? {} : { feed }),
+      onSlice:
+        stopped === undefined || !inThread
+          ? stopped
+          : () => new Promise<boolean>((resolve) => setImmediate(() => resolve(stopped()))),
+    });
+    return state;
+  } catch (err) {
+    if (stop !== undefined) Atomics.store(stop, 0, 1);
+    throw err;
+  }
 }
 
 /** The pool's entry: a shard to replay. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadChecked } from '../../src/cli/run-pipeline.js';
 import { RequestDraw } from '../../src/engine/client-draw.js';
-import { BoardReader, createDrawBoard } from '../../src/engine/draw-board.js';
+import { BoardReader, boardSeated, createDrawBoard } from '../../src/engine/draw-board.js';
 import { arrivalSource } from '../../src/engine/run-start.js';
 import type { Scenario } from '../../src/scenario/scenario-model.js';
 
@@ -61,5 +61,34 @@ describe('BoardReader', () => {
     expect(createDrawBoard(3, [0.5, 0.2, 0.3])).toMatchObject({ shards: 3, times: 1, mix: 2 });
     expect(createDrawBoard(2, [0.4, 0.4])).toMatchObject({ times: 0, mix: 1 });
     expect(createDrawBoard(1, [1])).toMatchObject({ times: 0, mix: 0 });
+  });
+
+  it('counts the shards that sit at the board, and boardSeated resolves once they all do', async () => {
+    // Given a board of three shards, one of them seated
+    const scenario = loadChecked('bench/engine-10m.yaml', { requests: 100 });
+    const board = createDrawBoard(3, [1, 1, 1]);
+    const seat = (shard: number) =>
+      new BoardReader(board, shard, scenario, { seed: scenario.seed, requests: 100 });
+    seat(1);
+    let done = false;
+    const waiting = boardSeated(board, 2).then(() => {
+      done = true;
+    });
+    // When nobody else sits down yet, then the wait is still pending
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    // When the second shard sits down, then it resolves
+    seat(2);
+    await waiting;
+    expect(done).toBe(true);
+  });
+
+  it('boardSeated gives up waiting when the run is stopped', async () => {
+    // Given a board nobody sits at, and a stop flag set (a failed worker, Ctrl-C)
+    const board = createDrawBoard(2, [1, 1]);
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(stop, 0, 1);
+    // When this thread waits for one seat, then the wait ends at once
+    await expect(boardSeated(board, 1, stop)).resolves.toBeUndefined();
   });
 });

@@ -105,4 +105,13 @@ describe('replayOnWorkers (run --workers N)', () => {
     );
     expect(renderReport(reportFromStates(states), 'md')).toBe(renderReport(one, 'md'));
   });
+
+  it('a shard that fails sets the stop flag itself, for the shards that wait for its draws', async () => {
+    // Given a shard task whose scenario cannot be replayed (no traffic and no events to fold)
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const broken = { ...loadChecked('scenarios/backend-failure.yaml', {}), events: undefined } as never;
+    // When it runs, then it fails, and the stop flag every shard reads is set
+    await expect(runShardTask({ scenario: broken, label: 'x', index: 0, count: 2, stop })).rejects.toThrow();
+    expect(Atomics.load(stop, 0)).toBe(1);
+  });
 });

@@ -32,7 +32,7 @@ export function register(program: Command): void {
     )
     .option(
       '--workers <n>',
-      `replay as n shards on worker threads and merge them (same report; default: the cores when the run has ≥ ${WORKERS_MIN_REQUESTS} requests and writes no --record/--journal, else 1)`,
+      `replay as n shards on n threads (this one and n-1 workers) and merge them (same report; default: the cores when the run has ≥ ${WORKERS_MIN_REQUESTS} requests and writes no --record/--journal, else 1)`,
     )
     .addHelpText(
       'after',
