@@ -58,8 +58,17 @@ export interface ReplayOptions {
   workers?: string;
 }
 
-/** Below this many expected requests `--workers` defaults to 1: measured (BENCHMARKS.md), two threads beat one only on runs of tens of millions of requests. */
-export const WORKERS_MIN_REQUESTS = 20_000_000;
+/**
+ * Below this many expected requests `--workers` defaults to 1. Measured on 2 cores (BENCHMARKS.md):
+ * two threads by default took 1.27 s against 1.42 s for one at 10 M requests, 0.97 against 0.93 s
+ * at 5 M.
+ */
+export const WORKERS_MIN_REQUESTS = 10_000_000;
+
+/** The threads a run uses when `--workers` is not given: the cores for a long run that writes no per-run file, else 1. */
+export function defaultRunWorkers(expectedRequests: number, writesRunFiles: boolean): number {
+  return !writesRunFiles && expectedRequests >= WORKERS_MIN_REQUESTS ? defaultThreads() : 1;
+}
 /** The most shards a run is cut into. */
 export const MAX_SHARDS = 4096;
 
@@ -99,13 +108,10 @@ export async function replay(file: string, opts: ReplayOptions): Promise<number>
   checkOutputPaths({ ...opts, inputs: [['the trace file', scenario.traffic?.trace?.file]] });
   const workers =
     explicitWorkers ??
-    (shard === undefined &&
-    opts.record === undefined &&
-    opts.journal === undefined &&
-    arrivalSource(scenario, seed ?? scenario.seed, requests ?? scenario.traffic?.requests).expected >=
-      WORKERS_MIN_REQUESTS
-      ? defaultThreads()
-      : 1);
+    defaultRunWorkers(
+      arrivalSource(scenario, seed ?? scenario.seed, requests ?? scenario.traffic?.requests).expected,
+      shard !== undefined || opts.record !== undefined || opts.journal !== undefined,
+    );
   const { report, interrupted, signal, failures } =
     workers > 1
       ? await simulateOnWorkers(scenario, {
