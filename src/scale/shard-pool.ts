@@ -39,8 +39,9 @@ export async function replayOnWorkers(
   const count = opts.workers;
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const board = opts.fed ? createDrawBoard(count, planCut(opts.scenario, count).loads()) : null;
-  // Started by the command's entry already when it asked for these workers (scale/shard-pool-start.ts).
-  const pool = await takeShardPool(count);
+  // Started by the command's entry already when it asked for these workers (scale/shard-pool-start.ts);
+  // none for one shard, which runs on this thread alone.
+  const pool = count > 1 ? await takeShardPool(count) : null;
   let interrupted = false;
   const poll = setInterval(() => {
     if (!interrupted && opts.stopped?.()) {
@@ -62,7 +63,7 @@ export async function replayOnWorkers(
       count,
       ...(board === null ? {} : { board }),
     });
-    const workers = Array.from({ length: count - 1 }, (_, k) => pool.run(task(k + 1)));
+    const workers = pool === null ? [] : Array.from({ length: count - 1 }, (_, k) => pool.run(task(k + 1)));
     // Shard 0 on this thread, once the workers sit at the board (draw-board.ts: boardSeated).
     const here = (async () => {
       if (board !== null) await boardSeated(board, count - 1, stop);
@@ -77,6 +78,6 @@ export async function replayOnWorkers(
     return { report: interrupted ? { ...report, partial: true } : report, interrupted };
   } finally {
     clearInterval(poll);
-    await pool.destroy();
+    await pool?.destroy();
   }
 }

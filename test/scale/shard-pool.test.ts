@@ -114,4 +114,15 @@ describe('replayOnWorkers (run --workers N)', () => {
     await expect(runShardTask({ scenario: broken, label: 'x', index: 0, count: 2, stop })).rejects.toThrow();
     expect(Atomics.load(stop, 0)).toBe(1);
   });
+
+  it('replays one shard on this thread alone, with no pool (workers: 1), to the report of one thread', async () => {
+    // Regression: with shard 0 on this thread, one shard asked piscina for a pool of 0 threads
+    // ("options.maxThreads must be a positive integer").
+    const { interrupted, one, threaded } = await oneAndThreaded('scenarios/cluster-vs-exact.yaml', {
+      workers: 1,
+      fed: true,
+    });
+    expect(interrupted).toBe(false);
+    expect(threaded).toBe(one);
+  });
 });
