@@ -81,6 +81,24 @@ describe('replayOnWorkers (run --workers N)', () => {
     },
   );
 
+  it.each([
+    [3, 'one pass per shard'],
+    [5, 'a counting sort'],
+  ])(
+    'a fed run of static ownership on %i threads (each chunk sorted by shard in %s) gives the report of one thread',
+    async (workers) => {
+      // Given the benchmark model (no timeline: every template's shard is fixed), its run ending
+      // inside a chunk, so the last chunk's sorted offsets run past its arrivals
+      const { report, one, threaded } = await oneAndThreaded('bench/engine-10m.yaml', {
+        workers,
+        fed: true,
+        requests: 20_000,
+      });
+      expect(report.requests).toBe(20_000);
+      expect(threaded).toBe(one);
+    },
+  );
+
   it('stops every shard of a fed run when asked (Ctrl-C): the report is partial', async () => {
     const file = 'bench/engine-10m.yaml';
     const { report, interrupted } = await replayOnWorkers({
