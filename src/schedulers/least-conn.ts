@@ -20,6 +20,10 @@
 import type { SchedulerName } from '../topology/types.js';
 import type { Layer, Scheduler, SchedulerPool } from './scheduler.js';
 
+/** Below this many connections per member (2^24) and weights below 2^7 (CLB's ≤ 100), conns·weight < 2^31. */
+const NARROW_CONNS = 1 << 24;
+const MAX_NARROW_WEIGHT = 127;
+
 export class LeastConnections implements Scheduler {
   readonly name: SchedulerName = 'wlc';
   readonly layer: Layer = 7;
@@ -30,6 +34,8 @@ export class LeastConnections implements Scheduler {
   private usable = new Uint8Array(0);
   private conns = new Int32Array(0);
   private current = new Int32Array(0);
+  /** A member reached NARROW_CONNS connections: compare in doubles from then on. */
+  private wide = false;
 
   update(pool: SchedulerPool): void {
     const n = pool.keys.length;
@@ -53,25 +59,73 @@ export class LeastConnections implements Scheduler {
     this.usable = usable;
     this.conns = conns;
     this.current = current;
+    this.wide = conns.some((k) => k >= NARROW_CONNS) || weights.some((x) => x > MAX_NARROW_WEIGHT);
   }
 
   pick(_hash: number): number {
+    const u = this.usable;
+    const n = u.length;
+    let first = 0;
+    while (first < n && u[first] === 0) first++;
+    if (first === n) return -1;
+    const best = this.wide ? this.scanWide(first) : this.scan(first);
+    const c = this.conns;
+    if (++c[best] === NARROW_CONNS) this.wide = true;
+    return best;
+  }
+
+  /**
+   * Step 1 and, on a tie, step 2 of nginx's loop, from the first usable member, in integer
+   * arithmetic without a data-dependent branch: each comparison's outcome is a 0/1 value that
+   * selects by masks. The loads decide nothing the CPU could predict (which member is least loaded
+   * changes with every pick), and nginx's branches cost a mispredicted jump every few members.
+   * Exact while every member has fewer than NARROW_CONNS connections and a weight of at most
+   * MAX_NARROW_WEIGHT (products below 2^31).
+   */
+  private scan(first: number): number {
     const w = this.weights;
     const c = this.conns;
     const u = this.usable;
     const n = w.length;
-    let best = -1;
+    let best = first;
+    let cb = c[first];
+    let wb = w[first];
+    let many = 0;
+    for (let i = first + 1; i < n; i++) {
+      const ci = c[i];
+      const wi = w[i];
+      const d = ci * wb - cb * wi;
+      const ui = u[i];
+      // d < 0: i is the new best; d = 0: a tie (d | -d has its sign bit set unless d is 0).
+      const take = ui & (d >>> 31);
+      const tie = ui & (((d | -d) >>> 31) ^ 1);
+      const mask = -take;
+      best ^= (best ^ i) & mask;
+      cb ^= (cb ^ ci) & mask;
+      wb ^= (wb ^ wi) & mask;
+      many = (many | tie) & (take ^ 1);
+    }
+    return many === 0 ? best : this.tieBreak(best, cb, wb);
+  }
+
+  /** The same with doubles and nginx's branches, once a member holds NARROW_CONNS connections. */
+  private scanWide(first: number): number {
+    const w = this.weights;
+    const c = this.conns;
+    const u = this.usable;
+    const n = w.length;
+    let best = first;
     let many = false;
-    let cb = 0;
-    let wb = 1;
-    for (let i = 0; i < n; i++) {
+    let cb = c[first];
+    let wb = w[first];
+    for (let i = first + 1; i < n; i++) {
       if (u[i] === 0) continue;
       const ci = c[i];
       const wi = w[i];
       // conns ≤ 2^31 and weight ≤ 100: the products stay exact in doubles.
       const lhs = ci * wb;
       const rhs = cb * wi;
-      if (best < 0 || lhs < rhs) {
+      if (lhs < rhs) {
         best = i;
         cb = ci;
         wb = wi;
@@ -80,22 +134,26 @@ export class LeastConnections implements Scheduler {
         many = true;
       }
     }
-    if (best < 0) return -1;
-    if (many) {
-      const cur = this.current;
-      let chosen = -1;
-      let total = 0;
-      for (let i = best; i < n; i++) {
-        if (u[i] === 0 || c[i] * wb !== cb * w[i]) continue;
-        cur[i] += w[i];
-        total += w[i];
-        if (chosen < 0 || cur[i] > cur[chosen]) chosen = i;
-      }
-      cur[chosen] -= total;
-      best = chosen;
+    return many ? this.tieBreak(best, cb, wb) : best;
+  }
+
+  /** Step 2: one smooth-WRR step over the members tied with `best` (conns `cb`, weight `wb`), from it on. */
+  private tieBreak(best: number, cb: number, wb: number): number {
+    const w = this.weights;
+    const c = this.conns;
+    const u = this.usable;
+    const cur = this.current;
+    const n = w.length;
+    let chosen = -1;
+    let total = 0;
+    for (let i = best; i < n; i++) {
+      if (u[i] === 0 || c[i] * wb !== cb * w[i]) continue;
+      cur[i] += w[i];
+      total += w[i];
+      if (chosen < 0 || cur[i] > cur[chosen]) chosen = i;
     }
-    c[best]++;
-    return best;
+    cur[chosen] -= total;
+    return chosen;
   }
 
   release(index: number): void {

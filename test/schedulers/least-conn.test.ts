@@ -100,6 +100,50 @@ describe('layer-7 wlc (nginx least_conn)', () => {
     expect(s.pick(0)).toBe(2);
   });
 
+  it('given a member past 2^24 connections, then it compares in doubles and stays exact', () => {
+    // Given one member holding 2^25 + 3 connections (times weight 100, past 2^31: the integer
+    // scan would wrap)
+    const keys = keysOf(3);
+    const s = new LeastConnections();
+    s.update(pool([1], undefined, keys.slice(0, 1)));
+    const held = 2 ** 25 + 3;
+    for (let i = 0; i < held; i++) s.pick(0);
+    // When two members join (weights 100 and 3) and requests open and close
+    s.update(pool([1, 100, 3], undefined, keys));
+    const ref = new NginxLeastConn([1, 100, 3]);
+    ref.conns[0] = held;
+    const got: number[] = [];
+    const want: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      got.push(s.pick(0));
+      want.push(ref.pick());
+      if (i % 3 === 2) {
+        s.release(got[i - 1]);
+        ref.release(want[i - 1]);
+      }
+    }
+    // Then every pick is nginx's
+    expect(got).toEqual(want);
+    expect(s.active()).toEqual(ref.conns);
+    expect(s.currentWeights()).toEqual(ref.current);
+  });
+
+  it('given weights past 127 (beyond CLB\'s 100), then it compares in doubles and stays exact', () => {
+    // Given a member holding 40 connections, then a member of none joining, both of weight 2^26
+    // (40 · 2^26 passes 2^31: the integer scan would take the busy one)
+    const keys = keysOf(2);
+    const s = new LeastConnections();
+    s.update(pool([1], undefined, keys.slice(0, 1)));
+    for (let i = 0; i < 40; i++) s.pick(0);
+    s.update(pool([2 ** 26, 2 ** 26], undefined, keys));
+    const ref = new NginxLeastConn([2 ** 26, 2 ** 26]);
+    ref.conns[0] = 40;
+    // When 100 more requests open, then each goes where nginx sends it: the idle member first
+    const got = Array.from({ length: 100 }, () => s.pick(0));
+    expect(got).toEqual(Array.from({ length: 100 }, () => ref.pick()));
+    expect(got.slice(0, 40).every((m) => m === 1)).toBe(true);
+  });
+
   it('a release on a member without connections changes nothing', () => {
     const s = make('wlc', 7, [1, 1]) as LeastConnections;
     s.release(1);
