@@ -4,9 +4,10 @@ import { releasePrestartedPool } from '../scale/shard-pool-start.js';
 import { EXIT_USAGE } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
 import { onStdoutError } from './command-action.js';
-import { COMMANDS } from './commands/command-list.js';
+import { COMMANDS, type CommandEntry, commandsFor } from './commands/command-list.js';
 
-export function buildProgram(): Command {
+/** The program with `commands` registered (default: every command). */
+export async function buildProgram(commands: readonly CommandEntry[] = COMMANDS): Promise<Command> {
   const program = new Command('slbsim')
     .version(VERSION)
     .description(
@@ -16,7 +17,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const registers = await Promise.all(commands.map((c) => c.load()));
+  for (const register of registers) register(program);
   program.addHelpText(
     'after',
     `
@@ -40,7 +42,7 @@ Examples:
 export async function main(): Promise<void> {
   process.stdout.on('error', onStdoutError);
   process.stderr.on('error', () => process.exit(EXIT_USAGE));
-  const program = buildProgram();
+  const program = await buildProgram(commandsFor(process.argv.slice(2)));
   try {
     await program.parseAsync(process.argv);
   } catch (err) {
