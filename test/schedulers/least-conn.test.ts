@@ -128,7 +128,7 @@ describe('layer-7 wlc (nginx least_conn)', () => {
     expect(s.currentWeights()).toEqual(ref.current);
   });
 
-  it('given weights past 127 (beyond CLB\'s 100), then it compares in doubles and stays exact', () => {
+  it("given weights past 127 (beyond CLB's 100), then it compares in doubles and stays exact", () => {
     // Given a member holding 40 connections, then a member of none joining, both of weight 2^26
     // (40 · 2^26 passes 2^31: the integer scan would take the busy one)
     const keys = keysOf(2);
