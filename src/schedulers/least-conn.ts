@@ -142,7 +142,10 @@ export class LeastConnections implements Scheduler {
     return chosen;
   }
 
-  /** The same with doubles and nginx's branches, once a member holds NARROW_CONNS connections. */
+  /**
+   * `scan` as nginx writes it, in doubles, past the integer scan's bounds (a member at NARROW_CONNS
+   * connections, a weight above MAX_NARROW_WEIGHT).
+   */
   private scanWide(first: number): number {
     const w = this.weights;
     const c = this.conns;
@@ -171,7 +174,10 @@ export class LeastConnections implements Scheduler {
     return many ? this.tieBreak(best, cb, wb) : best;
   }
 
-  /** Step 2: one smooth-WRR step over the members tied with `best` (conns `cb`, weight `wb`), from it on. */
+  /**
+   * Step 2 as nginx writes it (`scanWide`'s): one smooth-WRR step over the members tied with `best`
+   * (conns `cb`, weight `wb`), from it on.
+   */
   private tieBreak(best: number, cb: number, wb: number): number {
     const w = this.weights;
     const c = this.conns;
