@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LvsWeightedLeastConnection } from '../../src/schedulers/lvs-wlc.js';
 import { LvsWeightedRoundRobin } from '../../src/schedulers/lvs-wrr.js';
 import { keysOf, letters, make, picks, pool } from './helpers.js';
-import { IpvsWrr } from './reference.js';
+import { IpvsWlc, IpvsWrr } from './reference.js';
 
 /** Letters of list positions mapped back to the names of a reversed (kernel-order) list. */
 const reversed = (seq: string, n: number) =>
@@ -188,6 +188,53 @@ describe('layer-4 wlc (IPVS weighted least-connection)', () => {
     const s = make('wlc', 4, [2, 1]) as LvsWeightedLeastConnection;
     expect(letters(s, 3)).toBe('ABA'); // 0/2=0/1 → A; 256/2 > 0/1 → B; 256/2 < 256/1 → A
     expect(letters(s, 1)).toBe('A'); // 512/2 = 256/1 → tie keeps A
+  });
+
+  it('given any script of opens, closes and expiries, then it equals the C-shaped reference', () => {
+    // Ops: S opens a connection; c<k> closes one of member k (it turns inactive); e<k> expires one.
+    const op = fc.oneof(
+      fc.constant<'S'>('S'),
+      fc.record({ close: fc.nat(7) }),
+      fc.record({ expire: fc.nat(7) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 8 }),
+        fc.array(op, { maxLength: 300 }),
+        (w, script) => {
+          const s = make('wlc', 4, w) as LvsWeightedLeastConnection;
+          const ref = new IpvsWlc(w);
+          for (const o of script) {
+            if (o === 'S') expect(s.pick(0)).toBe(ref.schedule());
+            else if ('close' in o && o.close < w.length) {
+              s.release(o.close);
+              ref.release(o.close);
+            } else if ('expire' in o && o.expire < w.length) {
+              s.expire(o.expire);
+              ref.expire(o.expire);
+            }
+          }
+          expect(s.counts()).toEqual(w.map((_, i) => [ref.active[i], ref.inactive[i]]));
+        },
+      ),
+    );
+  });
+
+  it('given overheads past 2^24 or weights past 127, then it stays the kernel\'s (64-bit products)', () => {
+    // Given a member of 2^17 active connections (overhead 2^25), then a member of weight 2^20
+    // joining beside it, with no connections
+    const keys = keysOf(2);
+    const s = new LvsWeightedLeastConnection();
+    s.update(pool([100], undefined, keys.slice(0, 1)));
+    const held = 2 ** 17;
+    for (let i = 0; i < held; i++) s.pick(0);
+    s.update(pool([100, 2 ** 20], undefined, keys));
+    const ref = new IpvsWlc([100, 2 ** 20]);
+    ref.active[0] = held;
+    // When 300 more connections open, then each goes where the kernel sends it
+    const got = Array.from({ length: 300 }, () => s.pick(0));
+    expect(got).toEqual(Array.from({ length: 300 }, () => ref.schedule()));
+    expect(got.slice(0, 100).every((m) => m === 1)).toBe(true);
   });
 
   it('never picks a weight-0 or ineligible member; nothing eligible → -1', () => {

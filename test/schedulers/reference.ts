@@ -124,3 +124,39 @@ export class IpvsWrr {
     this.mw = Math.max(0, ...weights) - (this.di - 1);
   }
 }
+
+/**
+ * Linux `ip_vs_wlc_schedule` over destinations that are usable unless weight 0: overhead
+ * `activeconns·256 + inactconns` (`ip_vs_dest_conn_overhead`), the first usable destination, then
+ * a later one when `loh·weight(dest) > doh·weight(least)` (64-bit products in the kernel, BigInt here).
+ */
+export class IpvsWlc {
+  readonly active: number[];
+  readonly inactive: number[];
+  constructor(private readonly weights: readonly number[]) {
+    this.active = weights.map(() => 0);
+    this.inactive = weights.map(() => 0);
+  }
+  schedule(): number {
+    const overhead = (i: number) => BigInt(this.active[i]) * 256n + BigInt(this.inactive[i]);
+    let least = -1;
+    for (let i = 0; i < this.weights.length; i++) {
+      if (this.weights[i] === 0) continue;
+      if (least < 0 || overhead(least) * BigInt(this.weights[i]) > overhead(i) * BigInt(this.weights[least]))
+        least = i;
+    }
+    if (least >= 0) this.active[least]++;
+    return least;
+  }
+  /** A connection closes: its entry turns inactive (FIN_WAIT/TIME_WAIT). */
+  release(i: number): void {
+    if (this.active[i] > 0) {
+      this.active[i]--;
+      this.inactive[i]++;
+    }
+  }
+  /** The inactive entry expires. */
+  expire(i: number): void {
+    if (this.inactive[i] > 0) this.inactive[i]--;
+  }
+}
