@@ -8,6 +8,10 @@
  *   wrr-1m          1 M requests, no record (peak RSS does not grow with the request count)
  *   wlc-exp         wlc with exponential connection times (mean 50 ms), 10 M requests
  *   wrr-parquet     wrr with a Parquet record of every request, 10 M requests
+ *   tcp-wlc-exp     the same backends and arrivals behind TCP listeners (LVS wlc), exponential
+ *                   connection times, 10 M requests (bench/engine-tcp-wlc.yaml; every closed
+ *                   connection is held as an inactive entry for 120 s, so its RSS grows with the run
+ *                   up to 120 simulated seconds)
  * Each case runs in its own process so that its peak RSS is its own.
  *
  * Then the scaling of `slbsim run --workers N` (the built CLI, dist/bin/main.js, as a user runs
@@ -30,6 +34,7 @@ const QUICK = process.argv.includes('--quick');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 const SCENARIO = join(root, 'bench', 'engine-10m.yaml');
+const TCP_SCENARIO = join(root, 'bench', 'engine-tcp-wlc.yaml');
 const SIMPY_PYTHON = '/usr/bin/python3';
 
 interface CaseResult {
@@ -40,7 +45,7 @@ interface CaseResult {
 }
 
 async function runCase(name: string, requests: number): Promise<CaseResult> {
-  let scenario: Scenario = loadChecked(SCENARIO, { requests });
+  let scenario: Scenario = loadChecked(name === 'tcp-wlc-exp' ? TCP_SCENARIO : SCENARIO, { requests });
   let record: string | undefined;
   let tmp: string | undefined;
   if (name === 'wlc-exp') {
@@ -63,7 +68,8 @@ async function runCase(name: string, requests: number): Promise<CaseResult> {
     record = join(tmp, 'requests.parquet');
   }
   const t0 = process.hrtime.bigint();
-  const { report } = await simulate(scenario, { requests, record, label: 'bench/engine-10m.yaml' });
+  const label = name === 'tcp-wlc-exp' ? 'bench/engine-tcp-wlc.yaml' : 'bench/engine-10m.yaml';
+  const { report } = await simulate(scenario, { requests, record, label });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   const rssMb = process.resourceUsage().maxRSS / 1024;
@@ -116,6 +122,7 @@ if (caseArg > 0) {
   rows.push(['wrr, no record (1/10 of the requests)', child('wrr', Math.round(N / 10)), null]);
   rows.push(['wlc, exponential connection times', child('wlc-exp', N), simpy(Math.round(simpyN / 2), 'wlc')]);
   rows.push(['wrr, Parquet record', child('wrr-parquet', N), null]);
+  rows.push(['wlc at layer 4 (LVS), exponential times', child('tcp-wlc-exp', N), null]);
   const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(0)} k/s`);
   console.log(
     `${'case'.padEnd(40)}  ${'requests'.padStart(10)}  ${'slbsim'.padStart(10)}  ${'peak RSS'.padStart(9)}  ${'SimPy 3'.padStart(10)}  ${'ratio'.padStart(6)}`,
