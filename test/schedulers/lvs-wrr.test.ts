@@ -220,7 +220,7 @@ describe('layer-4 wlc (IPVS weighted least-connection)', () => {
     );
   });
 
-  it('given overheads past 2^24 or weights past 127, then it stays the kernel\'s (64-bit products)', () => {
+  it("given overheads past 2^24 or weights past 127, then it stays the kernel's (64-bit products)", () => {
     // Given a member of 2^17 active connections (overhead 2^25), then a member of weight 2^20
     // joining beside it, with no connections
     const keys = keysOf(2);
