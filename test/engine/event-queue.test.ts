@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, GRAIN, WHEEL_SPAN } from '../../src/engine/event-queue.js';
+import { COARSE_SPAN, EventQueue, GRAIN, WHEEL_SPAN } from '../../src/engine/event-queue.js';
 import { EventHeap } from '../../src/engine/heap.js';
 
 type Op = { push: true; dt: number; priority: number; kind: number } | { push: false };
@@ -29,13 +29,17 @@ function replay(q: EventHeap | EventQueue, ops: readonly Op[]): number[][] {
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     push: fc.constant(true as const),
-    // Same µs, one slot, near (in the wheel), at the wheel's edge, far beyond it.
+    // Same µs, one slot, near (in the wheel), at the wheel's edge, a few coarse slots on (each
+    // half a wheel), at the coarse wheel's edge, far beyond it.
     dt: fc.oneof(
       fc.constant(0),
       fc.integer({ min: 0, max: 2 * GRAIN }),
       fc.integer({ min: 0, max: 50 }),
       fc.integer({ min: WHEEL_SPAN - 2 * GRAIN, max: WHEEL_SPAN + 2 * GRAIN }),
       fc.integer({ min: 0, max: 3 * WHEEL_SPAN }),
+      fc.integer({ min: WHEEL_SPAN / 2 - 2 * GRAIN, max: 40 * WHEEL_SPAN }),
+      fc.integer({ min: COARSE_SPAN - 3 * WHEEL_SPAN, max: COARSE_SPAN + 3 * WHEEL_SPAN }),
+      fc.integer({ min: 0, max: 3 * COARSE_SPAN }),
     ),
     priority: fc.integer({ min: 0, max: 3 }),
     kind: fc.integer({ min: 0, max: 7 }),
