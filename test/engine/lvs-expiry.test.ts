@@ -25,6 +25,17 @@ describe('InactiveEntries', () => {
   });
 });
 
+/** The connection of close number `k`: backend k, and scope, node, worker, member from it. */
+function numbered(k: number): Connection {
+  return Object.assign(new Connection(), {
+    scope: k % 7,
+    node: k % 3,
+    worker: k % 2,
+    member: k % 5,
+    backend: k,
+  });
+}
+
 describe('InactiveEntries over many blocks (65 536 entries each)', () => {
   it('given 200 000 closes, drained and refilled, then every entry expires once, in order, at its time', () => {
     // Given closes at 1 µs steps, expired in uneven steps (some inside a block, some across several)
@@ -35,17 +46,7 @@ describe('InactiveEntries over many blocks (65 536 entries each)', () => {
         expired.push(c.backend);
       },
     };
-    const close = (k: number) =>
-      q.push(
-        k,
-        Object.assign(new Connection(), {
-          scope: k % 7,
-          node: k % 3,
-          worker: k % 2,
-          member: k % 5,
-          backend: k,
-        }),
-      );
+    const close = (k: number) => q.push(k, numbered(k));
     let next = 0;
     const fill = (n: number) => {
       for (let i = 0; i < n; i++) close(next++);
@@ -71,17 +72,7 @@ describe('InactiveEntries over many blocks (65 536 entries each)', () => {
   it("keeps each entry's scope, node, worker and member", () => {
     const q = new InactiveEntries();
     const seen: string[] = [];
-    for (let k = 0; k < 70_000; k++)
-      q.push(
-        k,
-        Object.assign(new Connection(), {
-          scope: k % 7,
-          node: k % 3,
-          worker: k % 2,
-          member: k % 5,
-          backend: k,
-        }),
-      );
+    for (let k = 0; k < 70_000; k++) q.push(k, numbered(k));
     q.expireUntil(LVS_INACTIVE_US + 70_000, {
       expire: (c) => {
         if (c.backend % 9_999 === 0) seen.push(`${c.backend}:${c.scope}/${c.node}/${c.worker}/${c.member}`);
