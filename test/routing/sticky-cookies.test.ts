@@ -37,4 +37,20 @@ describe('CookieJar', () => {
     jar.set(1, 'C', 'y', cookieExpiry(0, 6));
     expect(jar.get(1, 'C', 7)).toBe('y');
   });
+  it("keeps each client's cookies of several names apart, across 5 000 clients and a name first seen late", () => {
+    // Given 5 000 clients with a SERVERID each (the jar grows past its first 1 024 slots)
+    const jar = new CookieJar();
+    for (let c = 0; c < 5_000; c++) jar.set(c, 'SERVERID', `s${c % 3}`, cookieExpiry(0, 0));
+    // When every fourth client also gets a server cookie, a name the jar has not seen yet
+    for (let c = 0; c < 5_000; c += 4) jar.set(c, 'JSESSIONID', `j${c}`, cookieExpiry(10, 0));
+    // Then each client has its own, under each name, and nothing under a name it was not sent
+    expect(jar.get(4_999, 'SERVERID', 1)).toBe('s1');
+    expect(jar.get(4_996, 'JSESSIONID', 1)).toBe('j4996');
+    expect(jar.get(4_997, 'JSESSIONID', 1)).toBeUndefined();
+    expect(jar.get(5_000, 'SERVERID', 1)).toBeUndefined();
+    expect(jar.get(0, 'OTHER', 1)).toBeUndefined();
+    // And the server cookie expires on its own (10 s), the session one does not
+    expect(jar.get(8, 'JSESSIONID', 10_000_000)).toBeUndefined();
+    expect(jar.get(8, 'SERVERID', 10_000_000)).toBe('s2');
+  });
 });
