@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CsvReader, CsvSyntaxError } from '../../src/util/csv-reader.js';
 
@@ -47,5 +48,49 @@ describe('CsvReader', () => {
   it('refuses a field longer than its bound rather than buffering it', () => {
     const r = new CsvReader(['"', 'x'.repeat(40), 'x'.repeat(40)], 'f.csv', 50);
     expect(() => r.next()).toThrow('field longer than 50 characters');
+  });
+});
+
+/** Every record and error of `text` read in chunks cut at `cuts`, the reader read on after an error. */
+function readAll(text: string, cuts: readonly number[]): unknown[] {
+  const chunks: string[] = [];
+  let at = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    if (c <= at || c >= text.length) continue;
+    chunks.push(text.slice(at, c));
+    at = c;
+  }
+  chunks.push(text.slice(at));
+  const reader = new CsvReader(chunks, 'f.csv');
+  const out: unknown[] = [];
+  for (let k = 0; k < 200; k++) {
+    try {
+      const r = reader.next();
+      if (r === undefined) return out;
+      out.push({ fields: r.fields, quoted: r.quoted, cols: r.cols, line: r.line });
+    } catch (err) {
+      out.push(String(err));
+    }
+  }
+  return out;
+}
+
+describe('CsvReader, any text in any chunks', () => {
+  it('given any text of commas, quotes, line ends and letters, then the records and errors do not depend on the chunks', () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'b', ',', ',', '"', '\n', '\n', '\r', ' ', 'xyz'), { maxLength: 120 })
+      .map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(130), { maxLength: 8 }), (t, cuts) => {
+        // One character a chunk: no line ever lies within one chunk.
+        const single = readAll(
+          t,
+          Array.from({ length: t.length }, (_, i) => i),
+        );
+        expect(readAll(t, [])).toEqual(single);
+        expect(readAll(t, cuts)).toEqual(single);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
