@@ -39,12 +39,12 @@ export function sweepWorkerFile(): string {
 }
 
 /**
- * Run a loaded, checked scenario (see `loadScenario`, `checkScenario`) once per seed. `file` is the
- * scenario's path as the user typed it: each worker loads it again (a Scenario does not cross
- * threads) and it names the scenario in the spread.
+ * Run a loaded, checked scenario (see `loadScenario`, `checkScenario`; `--requests` applied as the
+ * runs' `requests`) once per seed. Each worker gets the scenario with its task (plain data,
+ * structured-cloned); `file` is its path as the user typed it, which names it in the spread.
  */
 export async function sweepScenario(file: string, scenario: Scenario, opts: SweepOptions): Promise<Spread> {
-  const tasks: SweepTask[] = opts.seeds.map((seed) => taskOf(file, seed, opts.requests));
+  const tasks: SweepTask[] = opts.seeds.map((seed) => taskOf(scenario, file, seed, opts.requests));
   const samples = await runTasks(tasks, opts);
   return spreadOf(
     {
@@ -84,7 +84,7 @@ export async function sweepVariants(
   const changes = [undefined, ...variants.variants.map((v) => v.change)];
   const tasks: SweepTask[] = changes.flatMap((change) =>
     seeds.map((seed) => {
-      const task = taskOf(file, seed, opts.requests);
+      const task = taskOf(scenario, file, seed, opts.requests);
       return change === undefined ? task : { ...task, change };
     }),
   );
@@ -102,8 +102,8 @@ export async function sweepVariants(
   );
 }
 
-function taskOf(file: string, seed: string, requests: number | undefined): SweepTask {
-  return requests === undefined ? { file, seed } : { file, seed, requests };
+function taskOf(scenario: Scenario, file: string, seed: string, requests: number | undefined): SweepTask {
+  return requests === undefined ? { scenario, file, seed } : { scenario, file, seed, requests };
 }
 
 /** Every task's sample, in task order, on this thread or the pool. */
