@@ -4,6 +4,7 @@
  * (journal files, record files, traces) is read through here, synchronously, so a reader can be a
  * plain generator.
  */
+import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { FileError } from './user-error.js';
@@ -51,6 +52,9 @@ export function* textChunks(
   const fd = openForReading(path);
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(chunkBytes);
+  // While every chunk so far was ASCII the decoder holds nothing, and an ASCII chunk decodes as
+  // Latin-1 (one byte a character, a copy) to the same string.
+  let ascii = true;
   try {
     for (;;) {
       let got: number;
@@ -66,7 +70,12 @@ export function* textChunks(
         );
       }
       if (got === 0) break;
-      yield decoder.write(buf.subarray(0, got));
+      const bytes = buf.subarray(0, got);
+      if (ascii && isAscii(bytes)) yield bytes.toString('latin1');
+      else {
+        ascii = false;
+        yield decoder.write(bytes);
+      }
     }
     const tail = decoder.end();
     if (tail.length > 0) yield tail;
