@@ -44,6 +44,18 @@ describe('LineReader', () => {
     );
   });
 
+  it('property: ASCII text (read as Latin-1), lines across any chunk edges, CR before LF in another chunk → the lines of split, numbered', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', ','), maxLength: 80 });
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 12 }), (t, chunk) => {
+        const expected = t.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+        if (t.endsWith('\n') || t === '') expected.pop();
+        expect(read(file(t), chunk)).toEqual(expected.map((l, i) => [i + 1, l]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('a missing file is a FileReadError (not-found) without a line; a line too long names its line', () => {
     const missing = join(dir, 'nope.txt');
     expect(() => [...new LineReader(missing)]).toThrow(FileReadError);
