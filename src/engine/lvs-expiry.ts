@@ -45,6 +45,8 @@ export class InactiveEntries {
 
   /** Connection `c` closed at `now`: its entry expires `LVS_INACTIVE_US` later. */
   push(now: number, c: ConnectionRef): void {
+    if (c.node > 32767 || c.worker > 65535)
+      throw new RangeError(`cluster node ${c.node} / worker ${c.worker} past what an inactive entry holds`);
     if (this.tail === BLOCK) this.addBlock();
     const b = this.blocks[this.blocks.length - 1];
     const i = this.tail++;
