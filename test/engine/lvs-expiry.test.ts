@@ -97,4 +97,16 @@ describe('InactiveEntries over many blocks (65 536 entries each)', () => {
     expect(expired.at(-1)).toBe(-7);
     expect(q.pending).toBe(false);
   });
+
+  it('refuses a node or worker past what an entry holds (32 767 nodes, 65 535 workers)', () => {
+    const q = new InactiveEntries();
+    expect(() => q.push(0, Object.assign(new Connection(), { scope: 0, node: 32_768 }))).toThrow(RangeError);
+    expect(() => q.push(0, Object.assign(new Connection(), { scope: 0, worker: 65_536 }))).toThrow(
+      RangeError,
+    );
+    q.push(0, Object.assign(new Connection(), { scope: 0, node: 32_767, worker: 65_535, backend: 1 }));
+    const got: string[] = [];
+    q.expireUntil(LVS_INACTIVE_US, { expire: (c) => void got.push(`${c.node}/${c.worker}`) });
+    expect(got).toEqual(['32767/65535']);
+  });
 });
