@@ -64,9 +64,8 @@ export class EventQueue {
   private inCoarse = 0;
   /** The last coarse slot (absolute index) moved into the fine wheel: later ones are in the coarse wheel. */
   private cascaded = 1;
-  /** When the earliest entry is a coarse one: its slot and the node before it in the slot's list. */
-  private headInCoarse = false;
-  private headCoarseSlot = 0;
+  /** When the earliest entry is a coarse one: its slot (else NONE) and the node before it in the slot's list. */
+  private headCoarseSlot = NONE;
   private headPrev = NONE;
   /** Time of the last pop: every entry is at or after it. */
   private base = 0;
@@ -111,7 +110,7 @@ export class EventQueue {
     if (k - this.cascaded >= COARSE_SLOTS || time < this.base) {
       // Beyond the coarse wheel (or, never in the engine, before the last pop): the heap.
       const order = this.far.push(time, priority, kind, payload);
-      this.noteHead(time, order, NONE, false, NONE);
+      this.noteHead(time, order, NONE, NONE, NONE);
       return;
     }
     const order = this.far.nextOrder(priority);
@@ -124,7 +123,7 @@ export class EventQueue {
     if (k <= this.cascaded) {
       this.insert(node, (time & SPAN_MASK) >>> GRAIN_SHIFT, time, order);
       this.inWheel++;
-      this.noteHead(time, order, node, false, NONE);
+      this.noteHead(time, order, node, NONE, NONE);
     } else {
       // A coarse slot: appended, unsorted (its entries are sorted into the fine wheel's slots).
       const slot = k & COARSE_MASK;
@@ -136,18 +135,17 @@ export class EventQueue {
       } else this.next[last] = node;
       this.coarseTail[slot] = node;
       this.inCoarse++;
-      this.noteHead(time, order, node, true, last);
+      this.noteHead(time, order, node, slot, last);
     }
   }
 
-  /** A new entry becomes the earliest when it lies before it. */
-  private noteHead(time: number, order: number, node: number, coarse: boolean, prev: number): void {
+  /** A new entry becomes the earliest when it lies before it (`coarseSlot`: its coarse slot, or NONE). */
+  private noteHead(time: number, order: number, node: number, coarseSlot: number, prev: number): void {
     if (time < this.headTime || (time === this.headTime && order < this.headOrder)) {
       this.headTime = time;
       this.headOrder = order;
       this.headNode = node;
-      this.headInCoarse = coarse;
-      this.headCoarseSlot = coarse ? Math.floor(time / COARSE_WIDTH) & COARSE_MASK : 0;
+      this.headCoarseSlot = coarseSlot;
       this.headPrev = prev;
     }
   }
@@ -155,7 +153,7 @@ export class EventQueue {
   /** Remove the earliest entry; read it from `poppedTime` / `poppedKind` / `poppedPayload`. */
   pop(): void {
     const w = this.headNode;
-    if (w !== NONE && !this.headInCoarse) {
+    if (w !== NONE && this.headCoarseSlot === NONE) {
       const slot = (this.headTime & SPAN_MASK) >>> GRAIN_SHIFT;
       // The earliest wheel entry heads its slot.
       const rest = this.next[w];
@@ -226,17 +224,9 @@ export class EventQueue {
 
   /** The absolute index of the first non-empty coarse slot at or after `from` (the coarse wheel is not empty). */
   private firstCoarse(from: number): number {
-    const bits = this.coarseBits;
     const start = from & COARSE_MASK;
-    let word = start >>> 5;
-    let w = bits[word] & (~0 << (start & 31));
-    while (w === 0) {
-      word = (word + 1) & (COARSE_WORDS - 1);
-      w = bits[word];
-    }
-    const slot = (word << 5) | (31 - Math.clz32(w & -w));
     // Every coarse entry lies in the COARSE_SLOTS slots from `from` on: the slot's absolute index.
-    return from + ((slot - start) & COARSE_MASK);
+    return from + ((firstSetBit(this.coarseBits, start) - start) & COARSE_MASK);
   }
 
   /** Insert `node` into `slot`, in (time, order). */
@@ -280,12 +270,11 @@ export class EventQueue {
     let ht = far.peekTime();
     let ho = far.peekOrder();
     let hn = NONE;
-    let coarse = false;
     let prev = NONE;
-    let coarseSlot = 0;
+    let coarseSlot = NONE;
     if (this.inWheel > 0) {
       // Every wheel entry is in [baseStart, baseStart + span): the first slot from base's is the earliest.
-      const w = this.head[this.findFirst((this.base & SPAN_MASK) >>> GRAIN_SHIFT)];
+      const w = this.head[firstSetBit(this.bits, (this.base & SPAN_MASK) >>> GRAIN_SHIFT)];
       const wt = this.time[w];
       if (wt < ht || (wt === ht && this.order[w] < ho)) {
         ht = wt;
@@ -294,16 +283,16 @@ export class EventQueue {
       }
     } else if (this.inCoarse > 0) {
       // The fine wheel is empty: the least of the first non-empty coarse slot (every later one lies after it).
-      coarseSlot = this.firstCoarse(this.cascaded + 1) & COARSE_MASK;
+      const slot = this.firstCoarse(this.cascaded + 1) & COARSE_MASK;
       let before = NONE;
-      for (let n = this.coarseHead[coarseSlot]; n !== NONE; n = this.next[n]) {
+      for (let n = this.coarseHead[slot]; n !== NONE; n = this.next[n]) {
         const t = this.time[n];
         if (t < ht || (t === ht && this.order[n] < ho)) {
           ht = t;
           ho = this.order[n];
           hn = n;
           prev = before;
-          coarse = true;
+          coarseSlot = slot;
         }
         before = n;
       }
@@ -311,21 +300,8 @@ export class EventQueue {
     this.headTime = ht;
     this.headOrder = ho;
     this.headNode = hn;
-    this.headInCoarse = coarse;
     this.headCoarseSlot = coarseSlot;
     this.headPrev = prev;
-  }
-
-  /** The first non-empty slot at or after `from`, in wheel order (the wheel is not empty). */
-  private findFirst(from: number): number {
-    const bits = this.bits;
-    let word = from >>> 5;
-    let w = bits[word] & (~0 << (from & 31));
-    while (w === 0) {
-      word = (word + 1) & (WORDS - 1);
-      w = bits[word];
-    }
-    return (word << 5) | (31 - Math.clz32(w & -w));
   }
 
   private grow(): void {
@@ -346,4 +322,16 @@ export class EventQueue {
     this.next = next;
     this.free = n;
   }
+}
+
+/** The first set bit of `bits` at or after bit `from`, wrapping around (one is set; a power-of-two length). */
+function firstSetBit(bits: Uint32Array, from: number): number {
+  const wordMask = bits.length - 1;
+  let word = from >>> 5;
+  let w = bits[word] & (~0 << (from & 31));
+  while (w === 0) {
+    word = (word + 1) & wordMask;
+    w = bits[word];
+  }
+  return (word << 5) | (31 - Math.clz32(w & -w));
 }
