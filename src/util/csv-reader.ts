@@ -48,8 +48,13 @@ export class CsvReader implements Iterable<CsvRecord> {
   /** Absolute offset of the current line's first character. */
   private lineStart = 0;
   private ended = false;
-  /** The next double quote in `chunk` at or after `i` (-1: none left in it), or -2 before a search. */
+  /**
+   * The next double quote and comma in `chunk` at or after where the fast path reads (-1: none
+   * left in it), or -2 before a search: each is searched for again only once passed, so a chunk
+   * with none (one column, no quotes) is not scanned to its end at every line.
+   */
   private quoteAt = -2;
+  private commaAt = -2;
 
   constructor(
     chunks: Iterable<string>,
@@ -100,7 +105,8 @@ export class CsvReader implements Iterable<CsvRecord> {
     // A record starts a line (the one before ended at its LF): columns count from `start`.
     let from = start;
     for (;;) {
-      const comma = chunk.indexOf(',', from);
+      if (this.commaAt !== -1 && this.commaAt < from) this.commaAt = chunk.indexOf(',', from);
+      const comma = this.commaAt;
       const to = comma < 0 || comma > nl ? end : comma;
       fields.push(chunk.slice(from, to));
       quoted.push(false);
@@ -251,6 +257,7 @@ export class CsvReader implements Iterable<CsvRecord> {
     } else this.chunk = r.value;
     this.i = 0;
     this.quoteAt = -2;
+    this.commaAt = -2;
   }
 
   /** The error at `chunk[i]`; the reader skips to the next line, so it can be read on. */
