@@ -219,7 +219,6 @@ export class BoardReader implements ArrivalFeed {
         return this.base + j;
       }
     }
-    this.pos = this.count;
     return -1;
   }
 
@@ -336,7 +335,7 @@ export class BoardReader implements ArrivalFeed {
     const { template, clientIp, clientPort } = this.v;
     const base = (seq & SLOT_MASK) * CHUNK;
     draw.fill(template, clientIp, clientPort, base, CHUNK);
-    if (this.fixed) this.markOwners(base, seq & SLOT_MASK);
+    if (this.fixed) this.sortByShard(base, seq & SLOT_MASK);
     Atomics.store(this.h, MIX, seq + 1);
     this.wake();
   }
@@ -348,7 +347,7 @@ export class BoardReader implements ArrivalFeed {
    * (its counters chain store to load when consecutive arrivals share a shard: on 2 threads it
    * measured no faster than the marks it replaces).
    */
-  private markOwners(base: number, slot: number): void {
+  private sortByShard(base: number, slot: number): void {
     const { template, byShard, shardStart } = this.v;
     const ofTemplate = this.owners.templateOwners();
     const own = this.ownerScratch;

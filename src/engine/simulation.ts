@@ -154,7 +154,8 @@ export class Simulation {
   /**
    * Template by listener, host, path and method, one map a level: a trace row's fresh strings are
    * hashed once each, where one joined key cost a concatenation, its flattening and the hash of
-   * the whole (~850 ns a row of a trace of 35 000 distinct paths).
+   * the whole (measured alone on 2 M rows of 105 000 distinct requests: 394–553 ns a row against
+   * 571–598).
    */
   private readonly templateIndex = new Map<string, Map<string, Map<string, Map<string, number>>>>();
   private pendingTraceRow: TraceRow | null = null;
