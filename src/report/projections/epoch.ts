@@ -38,7 +38,6 @@ export class EpochState {
   count: Float64Array;
   sticky: Float64Array;
   failed: Float64Array;
-  picks: Float64Array;
   requests = 0;
   noBackend = 0;
   toUs: number;
@@ -65,7 +64,6 @@ export class EpochState {
     this.count = new Float64Array(cap);
     this.sticky = new Float64Array(cap);
     this.failed = new Float64Array(cap);
-    this.picks = new Float64Array(cap);
     this.toUs = entry.t;
   }
 
@@ -78,14 +76,12 @@ export class EpochState {
       this.count = grown(this.count, size);
       this.sticky = grown(this.sticky, size);
       this.failed = grown(this.failed, size);
-      this.picks = grown(this.picks, size);
     }
     return slot;
   }
 
   /** A scheduler pick of `slot` by instance (node, worker). */
   pick(slot: number, node: number, worker: number): void {
-    this.picks[slot]++;
     const key = node * 65536 + worker;
     let s = this.lastStream;
     if (key !== this.lastKey || s === undefined) {
@@ -109,7 +105,7 @@ export class EpochState {
       count: Array.from(this.count.subarray(0, n)),
       sticky: Array.from(this.sticky.subarray(0, n)),
       failed: Array.from(this.failed.subarray(0, n)),
-      picks: Array.from(this.picks.subarray(0, n)),
+      picks: Array.from(this.pickCounts(n)),
       requests: this.requests,
       noBackend: this.noBackend,
       toUs: this.toUs,
@@ -123,7 +119,6 @@ export class EpochState {
     e.count.set(d.count);
     e.sticky.set(d.sticky);
     e.failed.set(d.failed);
-    e.picks.set(d.picks);
     e.requests = d.requests;
     e.noBackend = d.noBackend;
     e.toUs = d.toUs;
@@ -145,7 +140,6 @@ export class EpochState {
       this.count[slot] += o.count[i];
       this.sticky[slot] += o.sticky[i];
       this.failed[slot] += o.failed[i];
-      this.picks[slot] += o.picks[i];
     }
     this.requests += o.requests;
     this.noBackend += o.noBackend;
@@ -178,6 +172,7 @@ export class EpochState {
     for (let i = 0; i < n; i++) served += this.count[i];
     const expected = new Float64Array(n);
     if (this.sumW > 0) for (let i = 0; i < this.k; i++) expected[i] = this.w[i] / this.sumW;
+    const picks = this.pickCounts(n);
     const backends: EpochBackend[] = [];
     let tvdSum = 0;
     let maxDev = 0;
@@ -200,7 +195,7 @@ export class EpochState {
         count: this.count[i],
         sticky: this.sticky[i],
         failed: this.failed[i],
-        picks: this.picks[i],
+        picks: picks[i],
       });
     }
     const chi = chiSquareGoodnessOfFit(this.count.subarray(0, n), expected);
@@ -224,6 +219,20 @@ export class EpochState {
       sequence: this.sequenceStats(),
       instances: this.instanceReports(n),
     };
+  }
+
+  /**
+   * Scheduler picks per slot: the sum of the instances' counts (every pick is counted by the
+   * instance that made it, and only there: a per-epoch counter beside them would double the work
+   * of each pick).
+   */
+  private pickCounts(n: number): Float64Array {
+    const picks = new Float64Array(n);
+    for (const s of this.streams.values()) {
+      const counts = s.counts;
+      for (let i = 0; i < n && i < counts.length; i++) picks[i] += counts[i];
+    }
+    return picks;
   }
 
   private sortedStreams(): PickStream[] {

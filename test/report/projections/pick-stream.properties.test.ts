@@ -102,3 +102,108 @@ describe('properties', () => {
     );
   });
 });
+
+/** The pick-by-pick stream as it was before fast mode (the reference for every field of its state). */
+class ReferenceStream {
+  picks = 0;
+  counts: number[];
+  maxNum = 0;
+  last = -1;
+  run = 0;
+  longest = 0;
+  boundaries = 0;
+  toBoundary = -1;
+  exact = true;
+
+  constructor(n: number) {
+    this.counts = new Array(n).fill(0);
+  }
+
+  pick(slot: number, w: number[], sumW: number, cycle: number): void {
+    const c = this.counts[slot];
+    const t = this.picks + 1;
+    this.maxNum = Math.max(
+      this.maxNum,
+      Math.abs(c * sumW - (t - 1) * w[slot]),
+      Math.abs((c + 1) * sumW - t * w[slot]),
+    );
+    this.counts[slot] = c + 1;
+    this.picks = t;
+    this.run = slot === this.last ? this.run + 1 : 1;
+    this.last = slot;
+    this.longest = Math.max(this.longest, this.run);
+    if (this.toBoundary < 0) this.toBoundary = cycle;
+    if (cycle > 0 && --this.toBoundary === 0) {
+      this.toBoundary = cycle;
+      this.boundaries++;
+      if (!this.counts.every((cj, j) => cj * sumW === t * w[j])) this.exact = false;
+    }
+  }
+}
+
+/** A weighted cycle (each member w_i times, in a drawn order) repeated, with some picks changed. */
+const repeatedCycles = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 5 }).chain((w) => {
+  const L = w.reduce((a, b) => a + b, 0);
+  const multiset = w.flatMap((wi, i) => new Array<number>(wi).fill(i));
+  return fc.tuple(
+    fc.constant(w),
+    fc.shuffledSubarray(multiset, { minLength: L, maxLength: L }),
+    fc.integer({ min: 0, max: 12 }),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: w.length - 1 })), { maxLength: 3 }),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+  );
+});
+
+describe('fast mode (a kept cycle)', () => {
+  it('every field of the state equals the pick-by-pick reference, read at any point', () => {
+    fc.assert(
+      fc.property(repeatedCycles, ([w, cycle, repeats, changes, reads]) => {
+        const L = cycle.length;
+        const seq: number[] = [];
+        for (let r = 0; r < repeats; r++) seq.push(...cycle);
+        for (const [at, m] of changes) if (seq.length > 0) seq[at % seq.length] = m;
+        const readAt = new Set(reads.map((r) => r % (seq.length + 1)));
+        const s = new PickStream(0, 0, w.length);
+        const ref = new ReferenceStream(w.length);
+        const check = () => {
+          const st = s.toState();
+          expect({ ...st, counts: st.counts.slice(0, w.length) }).toEqual({
+            node: 0,
+            worker: 0,
+            picks: ref.picks,
+            counts: ref.counts,
+            maxNum: ref.maxNum,
+            last: ref.last,
+            run: ref.run,
+            longest: ref.longest,
+            boundaries: ref.boundaries,
+            toBoundary: ref.toBoundary,
+            exact: ref.exact,
+          });
+        };
+        seq.forEach((m, k) => {
+          if (readAt.has(k)) check();
+          s.pick(m, w, L, L, w.length);
+          ref.pick(m, w, L, L);
+        });
+        check();
+        expect(s.discrepancyNumerator(w, L, w.length)).toBe(bruteDiscrepancyNum(seq, w));
+        expect(s.longest).toBe(bruteLongestRun(seq));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a million picks of one cycle settle in one step to the reference counts', () => {
+    const w = [5, 1, 1];
+    const cycle = [0, 0, 1, 0, 2, 0, 0];
+    const s = new PickStream(0, 0, 3);
+    const ref = new ReferenceStream(3);
+    for (let k = 0; k < 1_000_003; k++) {
+      s.pick(cycle[k % 7], w, 7, 7, 3);
+      ref.pick(cycle[k % 7], w, 7, 7);
+    }
+    expect(s.toState()).toEqual({ node: 0, worker: 0, ...ref, counts: ref.counts });
+    expect(s.picks).toBe(1_000_003);
+  });
+});
