@@ -29,6 +29,7 @@ import {
   FLAG_RETRIED,
   FLAG_STICKY,
 } from '../journal/journal-rows.js';
+import { type ColumnName, readsBeyondCore } from '../journal/row-columns.js';
 import { Balancer } from '../routing/balancer.js';
 import { FAILURE_CONNECT, FAILURE_CONNECT_TIMEOUT, Forwarder, TriedSet } from '../routing/forwarder.js';
 import { OUTCOME_BACKEND_ERROR, OUTCOME_OK } from '../routing/outcomes.js';
@@ -88,6 +89,11 @@ export interface RunOptions {
    * engine/arrival-feed.ts) instead of drawing every arrival and skipping the others'.
    */
   readonly feed?: ArrivalFeed;
+  /**
+   * The columns the journal's consumers read (`JournalSink.reads`; default: all). When none of
+   * them reads a routed column beyond CORE_ROUTED_COLUMNS, routed rows leave those unwritten.
+   */
+  readonly routedColumns?: readonly ColumnName[];
 }
 
 export interface Progress {
@@ -119,6 +125,8 @@ export class Simulation {
   readonly journal$ = new Subject<JournalBatch>();
   readonly seed: string;
   private readonly batch = new JournalBatch();
+  /** Routed rows carry every column (some consumer reads beyond CORE_ROUTED_COLUMNS). */
+  private readonly fullRows: boolean;
   private readonly heap = new EventQueue();
   /** The routing world (read by `worldAt` for `slbsim route`; the engine owns it). */
   readonly balancer: Balancer;
@@ -179,6 +187,7 @@ export class Simulation {
     options: RunOptions = {},
   ) {
     this.seed = options.seed ?? scenario.seed;
+    this.fullRows = readsBeyondCore(options.routedColumns);
     const seed = this.seed;
     const traffic = scenario.traffic;
     this.until = scenario.simulation.until ?? Number.POSITIVE_INFINITY;
@@ -449,18 +458,20 @@ export class Simulation {
     const b = this.batch;
     const i = b.appendRouted();
     b.t[i] = this.now;
-    b.id[i] = r.id;
     b.listener[i] = out.listener;
-    b.template[i] = r.template;
-    b.clientIp[i] = r.clientIp;
-    b.clientPort[i] = r.clientPort;
     b.node[i] = out.node;
     b.worker[i] = out.worker;
     b.scope[i] = out.scope;
     b.backend[i] = out.backend;
     b.outcome[i] = out.outcome;
-    b.attempts[i] = r.attempts;
     b.flags[i] = r.flags;
+    if (this.fullRows) {
+      b.id[i] = r.id;
+      b.template[i] = r.template;
+      b.clientIp[i] = r.clientIp;
+      b.clientPort[i] = r.clientPort;
+      b.attempts[i] = r.attempts;
+    }
     this.flushIfFull();
   }
 

@@ -2,6 +2,8 @@
  * The journal's unit of delivery: a column batch of rows (struct of arrays, no object per
  * request), emitted on the engine's rxjs Subject when full. A batch is valid only during the
  * `next()` call that delivers it: the producer reuses its arrays; subscribers copy what they keep.
+ * A run whose consumers all say they read only CORE_ROUTED_COLUMNS of routed rows
+ * (`JournalSink.reads`) leaves the other routed columns as earlier rows left them.
  */
 import {
   type ControlEntry,
@@ -14,6 +16,7 @@ import {
   ALL_COLUMNS,
   type AttemptFailedRow,
   type ColumnArrays,
+  type ColumnName,
   type CompletedRow,
   columnStore,
   copyRow,
@@ -107,6 +110,11 @@ export class JournalBatch extends columnStore(ALL_COLUMNS) {
 
 /** Anything that consumes journal batches in order (projections, record writers, the journal file). */
 export interface JournalSink {
+  /**
+   * The columns this sink reads (absent: all of them). A run whose sinks all say they read only
+   * CORE_ROUTED_COLUMNS of routed rows may leave the other routed columns unwritten.
+   */
+  readonly reads?: readonly ColumnName[];
   onBatch(batch: JournalBatch): void;
   /** Called once after the last batch (also after an interrupted run). */
   onEnd?(): void;

@@ -87,6 +87,32 @@ export const COMPLETED_COLUMNS = [
 
 export type RoutedColumn = (typeof ROUTED_COLUMNS)[number];
 
+/**
+ * The routed-row columns a run always writes; the others (the request's id, template, client and
+ * attempts) only when a consumer of its journal reads them (`JournalSink.reads`,
+ * `RunOptions.routedColumns`): the report projections do not, and a run that only reports leaves
+ * them unwritten (five stores a request, ~6 % of a wrr run).
+ */
+export const CORE_ROUTED_COLUMNS = [
+  't',
+  'listener',
+  'node',
+  'worker',
+  'scope',
+  'backend',
+  'outcome',
+  'flags',
+] as const satisfies readonly RoutedColumn[];
+
+const OPTIONAL_ROUTED_COLUMNS: readonly ColumnName[] = ROUTED_COLUMNS.filter(
+  (c) => !(CORE_ROUTED_COLUMNS as readonly string[]).includes(c),
+);
+
+/** Whether consumers reading `reads` (undefined: every column) read a routed column beyond CORE_ROUTED_COLUMNS. */
+export function readsBeyondCore(reads: readonly ColumnName[] | undefined): boolean {
+  return reads === undefined || reads.some((c) => OPTIONAL_ROUTED_COLUMNS.includes(c));
+}
+
 /** The row kinds with columns: their journal-file `type` and their columns. */
 export const ROW_KINDS = [
   { kind: ROW_ROUTED, type: 'RequestRouted', columns: ROUTED_COLUMNS },

@@ -16,9 +16,14 @@ import type { ShardOption } from '../engine/shard-cut.js';
 import { type Progress, Simulation } from '../engine/simulation.js';
 import type { JournalSink } from '../journal/journal-batch.js';
 import { JournalFileWriter } from '../journal/journal-file.js';
+import type { ColumnName } from '../journal/row-columns.js';
 import { openRecordWriter } from '../record/open.js';
 import type { Report } from '../report/report-model.js';
-import { createReportProjections, type ReportProjections } from '../report/report-projection.js';
+import {
+  createReportProjections,
+  REPORT_READS,
+  type ReportProjections,
+} from '../report/report-projection.js';
 import type { ReportState } from '../report/report-state.js';
 import type { Scenario } from '../scenario/scenario-model.js';
 import { OutputWriteError } from '../util/output-file.js';
@@ -63,6 +68,7 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
     scenarioLabel: opts.label,
     shard: opts.shard,
     feed: opts.feed,
+    routedColumns: columnsRead(opts),
   });
   const { projections, sinks, close, failures } = openSinks(opts);
   let streamError: unknown;
@@ -104,6 +110,19 @@ export async function replayScenario(scenario: Scenario, opts: ReplayOptions = {
   if (failures.length > 0)
     return { report: { ...report, partial: true }, state, interrupted: true, outputs, failures };
   return { report, state, interrupted, outputs, failures };
+}
+
+/** The columns the sinks `openSinks` opens for `opts` read (undefined: all, a record or journal file among them). */
+function columnsRead(
+  opts: Pick<ReplayOptions, 'record' | 'journal' | 'sinks'>,
+): readonly ColumnName[] | undefined {
+  if (opts.record !== undefined || opts.journal !== undefined) return undefined;
+  const reads = [...REPORT_READS];
+  for (const s of opts.sinks ?? []) {
+    if (s.reads === undefined) return undefined;
+    reads.push(...s.reads);
+  }
+  return reads;
 }
 
 /** Replay a scenario and return its report. */

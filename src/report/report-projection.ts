@@ -20,6 +20,7 @@ import {
   type RunFinished,
   type ShardStarted,
 } from '../journal/journal-rows.js';
+import { CORE_ROUTED_COLUMNS, type ColumnName } from '../journal/row-columns.js';
 import { OUTCOME_NAMES, OUTCOME_OK, type OutcomeName } from '../routing/outcomes.js';
 import type { Expectation } from '../scenario/scenario-model.js';
 import { type ExpectationContext, evaluateExpectations, groupMatches } from './expectations.js';
@@ -77,7 +78,11 @@ export function reportFromBatches(batches: Iterable<JournalBatch>, options: Repo
   return p.build();
 }
 
+/** The journal columns the report projections read (their sink's `reads`). */
+export const REPORT_READS: readonly ColumnName[] = [...CORE_ROUTED_COLUMNS, 'latency'];
+
 class ReportProjection implements JournalSink {
+  readonly reads = REPORT_READS;
   private readonly dict = new JournalDictionary();
   /** The dictionary's definitions in journal order (a shard's state carries them). */
   private readonly definitions: ControlEntry[] = [];
