@@ -4,6 +4,7 @@
  */
 import type { Distribution } from '../scenario/scenario-model.js';
 import { AleaBatch } from '../util/alea-batch.js';
+import { roundHalfUp } from '../util/round-half-up.js';
 import type { UniformSource } from '../util/uniform-source.js';
 
 /** Uniforms a sampler draws ahead. */
@@ -30,9 +31,9 @@ export class ServiceTimeSampler {
       case 'constant':
         return d.value;
       case 'exponential':
-        return Math.round(-d.mean * Math.log(1 - this.uniform()));
+        return roundHalfUp(-d.mean * Math.log(1 - this.uniform()));
       case 'lognormal':
-        return Math.round(Math.exp(d.mu + d.sigma * this.normal()));
+        return roundHalfUp(Math.exp(d.mu + d.sigma * this.normal()));
     }
   }
 
