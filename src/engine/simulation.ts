@@ -489,13 +489,15 @@ export class Simulation {
   }
 
   private journalCompleted(id: number, c: ConnectionRef, latency: number): void {
-    const row = this.batch.row;
-    row.t = this.now;
-    row.id = id;
-    row.scope = c.scope;
-    row.backend = c.backend;
-    row.latency = latency;
-    this.batch.pushCompleted(row);
+    // Straight into the columns, as the routed row (a row object and the shared store function
+    // in between cost ~40 ns a completion).
+    const b = this.batch;
+    const i = b.appendCompleted();
+    b.t[i] = this.now;
+    b.scope[i] = c.scope;
+    b.backend[i] = c.backend;
+    b.latency[i] = latency;
+    if (this.fullRows) b.id[i] = id;
     this.flushIfFull();
   }
 

@@ -77,6 +77,13 @@ export class JournalBatch extends columnStore(ALL_COLUMNS) {
     return i;
   }
 
+  /** Append a completed row whose columns the caller writes at the index returned (every COMPLETED_COLUMNS one). */
+  appendCompleted(): number {
+    const i = this.n++;
+    this.kind[i] = ROW_COMPLETED;
+    return i;
+  }
+
   /** Append a failed-attempt row (the ATTEMPT_FAILED_COLUMNS of `row`). */
   pushAttemptFailed(row: Readonly<AttemptFailedRow>): void {
     const i = this.n++;
