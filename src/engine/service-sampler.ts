@@ -13,17 +13,43 @@ const AHEAD = 256;
 export class ServiceTimeSampler {
   private spare = Number.NaN;
   private readonly ahead = new Float64Array(AHEAD);
+  /**
+   * −ln(1 − u) of each uniform ahead, once an exponential was asked for: computed in the loop that
+   * draws them, not at each request (a call out of the engine's request path, with every value it
+   * holds saved around it, measured ~50 ns a draw there against ~11 ns in the loop).
+   * −mean·ln(1 − u) = mean·(−ln(1 − u)) exactly (a negation is exact), so the draws are the same.
+   */
+  private readonly exps = new Float64Array(AHEAD);
+  private withExps = false;
   private at = AHEAD;
 
   constructor(private readonly stream: UniformSource) {}
 
   /** The stream's next uniform. */
   private uniform(): number {
-    if (this.at === AHEAD) {
-      this.stream.fill(this.ahead);
-      this.at = 0;
-    }
+    if (this.at === AHEAD) this.refill();
     return this.ahead[this.at++];
+  }
+
+  /** The next uniform's −ln(1 − u) (it takes the uniform). */
+  private unitExponential(): number {
+    if (this.at === AHEAD) this.refill();
+    if (!this.withExps) this.exponentials(this.at);
+    return this.exps[this.at++];
+  }
+
+  private refill(): void {
+    this.stream.fill(this.ahead);
+    this.at = 0;
+    if (this.withExps) this.exponentials(0);
+  }
+
+  /** Fill `exps` from `from` on, and keep it filled from now on. */
+  private exponentials(from: number): void {
+    this.withExps = true;
+    const u = this.ahead;
+    const e = this.exps;
+    for (let i = from; i < AHEAD; i++) e[i] = -Math.log(1 - u[i]);
   }
 
   sample(d: Distribution): number {
@@ -31,7 +57,7 @@ export class ServiceTimeSampler {
       case 'constant':
         return d.value;
       case 'exponential':
-        return roundHalfUp(-d.mean * Math.log(1 - this.uniform()));
+        return roundHalfUp(d.mean * this.unitExponential());
       case 'lognormal':
         return roundHalfUp(Math.exp(d.mu + d.sigma * this.normal()));
     }
