@@ -12,7 +12,8 @@
  *                   connection times, 10 M requests (bench/engine-tcp-wlc.yaml; every closed
  *                   connection is held as an inactive entry for 120 s, so its RSS grows with the run
  *                   up to 120 simulated seconds)
- * Each case runs in its own process so that its peak RSS is its own.
+ * Each case runs in its own process so that its peak RSS is its own, `--rounds` times (default 3;
+ * the round of median time is shown, every round's rate beside it).
  *
  * Then the scaling of `slbsim run --workers N` (the built CLI, dist/bin/main.js, as a user runs
  * it: start-up, worker threads, the merge and the report included): the wrr model at 5× the
@@ -31,6 +32,8 @@ import { loadChecked, simulate } from '../src/cli/run-pipeline.js';
 import type { Scenario } from '../src/scenario/scenario-model.js';
 
 const QUICK = process.argv.includes('--quick');
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
 const SCENARIO = join(root, 'bench', 'engine-10m.yaml');
@@ -105,10 +108,17 @@ if (caseArg > 0) {
   const scale = QUICK ? 0.1 : 1;
   const N = Math.round(10_000_000 * scale);
   const self = fileURLToPath(import.meta.url);
-  const child = (name: string, requests: number): CaseResult =>
+  // Each case `--rounds` times in a fresh process (a shared host's neighbours slow single runs by up
+  // to half): the round of median time is shown, and every round's rate beside it.
+  const once = (name: string, requests: number): CaseResult =>
     JSON.parse(
       execFileSync(process.execPath, [self, '--case', name, String(requests)], { encoding: 'utf8' }).trim(),
     ) as CaseResult;
+  const child = (name: string, requests: number): CaseResult & { rounds: number[] } => {
+    const runs = Array.from({ length: ROUNDS }, () => once(name, requests));
+    const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+    return { ...sorted[Math.floor(sorted.length / 2)], rounds: runs.map((r) => r.rate) };
+  };
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(
     `slbsim engine benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} × ${os.cpus().length}`,
@@ -116,7 +126,7 @@ if (caseArg > 0) {
   console.log(
     'model: bench/engine-10m.yaml (1 HTTP listener, 5 rules, 3 groups × 10 backends, Poisson arrivals)\n',
   );
-  const rows: Array<[string, CaseResult, CaseResult | null]> = [];
+  const rows: Array<[string, CaseResult & { rounds: number[] }, CaseResult | null]> = [];
   const simpyN = Math.round(1_000_000 * scale);
   rows.push(['wrr, no record', child('wrr', N), simpy(simpyN, 'wrr')]);
   rows.push(['wrr, no record (1/10 of the requests)', child('wrr', Math.round(N / 10)), null]);
@@ -125,13 +135,14 @@ if (caseArg > 0) {
   rows.push(['wlc at layer 4 (LVS), exponential times', child('tcp-wlc-exp', N), null]);
   const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(0)} k/s`);
   console.log(
-    `${'case'.padEnd(40)}  ${'requests'.padStart(10)}  ${'slbsim'.padStart(10)}  ${'peak RSS'.padStart(9)}  ${'SimPy 3'.padStart(10)}  ${'ratio'.padStart(6)}`,
+    `${'case'.padEnd(40)}  ${'requests'.padStart(10)}  ${'slbsim'.padStart(10)}  ${'peak RSS'.padStart(9)}  ${'SimPy 3'.padStart(10)}  ${'ratio'.padStart(6)}  rounds (M/s)`,
   );
   for (const [what, ours, peer] of rows) {
     console.log(
-      `${what.padEnd(40)}  ${String(ours.requests).padStart(10)}  ${fmt(ours.rate).padStart(10)}  ${`${ours.rssMb.toFixed(0)} MB`.padStart(9)}  ${(peer ? fmt(peer.rate) : '').padStart(10)}  ${(peer ? `${(ours.rate / peer.rate).toFixed(1)}×` : '').padStart(6)}`,
+      `${what.padEnd(40)}  ${String(ours.requests).padStart(10)}  ${fmt(ours.rate).padStart(10)}  ${`${ours.rssMb.toFixed(0)} MB`.padStart(9)}  ${(peer ? fmt(peer.rate) : '').padStart(10)}  ${(peer ? `${(ours.rate / peer.rate).toFixed(1)}×` : '').padStart(6)}  ${ours.rounds.map((r) => (r / 1e6).toFixed(2)).join(' / ')}`,
     );
   }
+  console.log(`\nslbsim: the median of ${ROUNDS} rounds, each case in a process of its own; SimPy: one run.`);
   if (!existsSync(SIMPY_PYTHON) || rows.every(([, , p]) => p === null))
     console.log('\nnotice: SimPy 3 not found (apt-get install python3-simpy3): the peer column is empty.');
   else
@@ -156,8 +167,7 @@ function workerScaling(requests: number): void {
   if (!text.includes('duration: 110s'))
     throw new Error(`${SCENARIO}: expected its phase to say duration: 110s`);
   writeFileSync(scenario, text.replace('duration: 110s', `duration: ${seconds}s`));
-  const roundsArg = process.argv.indexOf('--rounds');
-  const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+  const rounds = ROUNDS;
   const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const outputs: Record<1 | 2, string> = { 1: '', 2: '' };
   for (let r = 0; r < rounds; r++) {
