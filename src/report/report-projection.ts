@@ -90,7 +90,6 @@ class ReportProjection implements JournalSink {
   private readonly listeners = new ListenerCounts();
   private readonly scopes: ScopeState[] = [];
   private readonly outcomes = new Float64Array(OUTCOME_NAMES.length);
-  private requests = 0;
   private sticky = 0;
   private retried = 0;
   private lastT = 0;
@@ -146,7 +145,6 @@ class ReportProjection implements JournalSink {
     if (t > this.lastT) this.lastT = t;
     const outcome = b.outcome[i];
     const flags = b.flags[i];
-    this.requests++;
     this.outcomes[outcome]++;
     if (outcome === OUTCOME_OK && (flags & FLAG_STICKY) !== 0) this.sticky++;
     if ((flags & FLAG_RETRIED) !== 0) this.retried++;
@@ -157,6 +155,13 @@ class ReportProjection implements JournalSink {
     let scope = this.scopes[s];
     if (scope === undefined) scope = this.undefinedScope(s);
     scope.route(t, b.backend[i], outcome, flags, b.node[i], b.worker[i]);
+  }
+
+  /** Routed rows so far: one outcome each (a counter beside the outcomes would double the work). */
+  private get requests(): number {
+    let n = 0;
+    for (let o = 0; o < this.outcomes.length; o++) n += this.outcomes[o];
+    return n;
   }
 
   private control(entry: ControlEntry): void {
@@ -283,6 +288,7 @@ class ReportProjection implements JournalSink {
         throw new ReportMergeError('the shards saw different topology events or faults');
     }
     checkShardCoverage(states);
+    states.forEach(checkCounts);
     const p = new ReportProjection(first.expectations ?? undefined);
     if (first.run !== null) {
       p.dict.observe(first.run);
@@ -311,13 +317,10 @@ class ReportProjection implements JournalSink {
         const why = scope.mergeFrom(d, series, rebucket(d.failedSeries, st.clock.step, step));
         if (why !== null) throw new ReportMergeError(`shard ${k + 1}, scope ${i}: ${why}`);
       });
-      st.listeners.requests.forEach((n, l) => {
-        p.listeners.add(l, n, st.listeners.outcomes);
-      });
+      for (let l = 0; l < st.listeners.requests.length; l++) p.listeners.add(l, st.listeners.outcomes);
       st.outcomes.forEach((n, o) => {
         p.outcomes[o] += n;
       });
-      p.requests += st.requests;
       p.sticky += st.sticky;
       p.retried += st.retried;
       if (st.lastT > p.lastT) p.lastT = st.lastT;
@@ -441,6 +444,23 @@ function canonical(v: unknown): unknown {
 }
 
 /** Shards merge only as a whole set: every index of one count, once each. */
+/** A state's request counts are the sums of its outcome counts (the projection keeps only the latter). */
+function checkCounts(st: ReportState, k: number): void {
+  const sum = (xs: readonly number[], from = 0, to = xs.length) => {
+    let n = 0;
+    for (let i = from; i < to; i++) n += xs[i] ?? 0;
+    return n;
+  };
+  const where = `shard ${k + 1}`;
+  if (st.requests !== sum(st.outcomes))
+    throw new ReportMergeError(`${where}: ${st.requests} requests but ${sum(st.outcomes)} outcomes`);
+  const K = OUTCOME_NAMES.length;
+  st.listeners.requests.forEach((n, l) => {
+    const o = sum(st.listeners.outcomes, l * K, (l + 1) * K);
+    if (n !== o) throw new ReportMergeError(`${where}: listener ${l} has ${n} requests but ${o} outcomes`);
+  });
+}
+
 function checkShardCoverage(states: readonly ReportState[]): void {
   const shards = states.map((s) => s.shard);
   if (shards.every((s) => s === null)) {

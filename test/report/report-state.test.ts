@@ -22,3 +22,19 @@ describe('a report state', () => {
     },
   );
 });
+
+describe('a report state whose counts do not add up', () => {
+  it('given a state whose requests are not the sum of its outcomes, when merged, then it is refused', async () => {
+    const scenario = loadChecked('scenarios/seed-case.yaml', { requests: 200 });
+    const { state } = await replayScenario(scenario, { label: 'seed-case' });
+    const edited = JSON.parse(JSON.stringify(state));
+    edited.requests += 1;
+    expect(() => reportFromStates([edited])).toThrow(/shard 1: 201 requests but 200 outcomes/);
+    const listener = JSON.parse(JSON.stringify(state));
+    listener.listeners.requests[0] -= 1;
+    const n = state.listeners.requests[0];
+    expect(() => reportFromStates([listener])).toThrow(
+      `shard 1: listener 0 has ${n - 1} requests but ${n} outcomes`,
+    );
+  });
+});

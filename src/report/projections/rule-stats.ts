@@ -22,29 +22,32 @@ import type { ScopeState } from './scope.js';
 const K = OUTCOME_NAMES.length;
 
 export class ListenerCounts {
-  requests = new Float64Array(8);
   /** outcomes[listener * K + outcome]. */
   outcomes = new Float64Array(8 * K);
 
   route(listener: number, outcome: number): void {
-    if (listener >= this.requests.length) this.grow(listener + 1);
-    this.requests[listener]++;
-    this.outcomes[listener * K + outcome]++;
+    const at = listener * K;
+    if (at >= this.outcomes.length) this.grow(listener + 1);
+    this.outcomes[at + outcome]++;
+  }
+
+  /** Requests per listener (slots of every listener seen, as many as the outcome rows): the sums of their outcomes. */
+  get requests(): Float64Array {
+    const n = this.outcomes.length / K;
+    const r = new Float64Array(n);
+    for (let l = 0; l < n; l++) for (let o = 0; o < K; o++) r[l] += this.outcomes[l * K + o];
+    return r;
   }
 
   /** Add another shard's count of listener `l` (its outcomes from `outcomes[l * K + o]`). */
-  add(l: number, requests: number, outcomes: readonly number[]): void {
-    if (l >= this.requests.length) this.grow(l + 1);
-    this.requests[l] += requests;
+  add(l: number, outcomes: readonly number[]): void {
+    if (l * K >= this.outcomes.length) this.grow(l + 1);
     for (let o = 0; o < K; o++) this.outcomes[l * K + o] += outcomes[l * K + o] ?? 0;
   }
 
   private grow(size: number): void {
-    let n = this.requests.length;
+    let n = this.outcomes.length / K;
     while (n < size) n *= 2;
-    const r = new Float64Array(n);
-    r.set(this.requests);
-    this.requests = r;
     const o = new Float64Array(n * K);
     o.set(this.outcomes);
     this.outcomes = o;
@@ -57,11 +60,12 @@ export function listenerReports(
   scopes: readonly ScopeState[],
 ): ListenerReport[] {
   const out: ListenerReport[] = [];
+  const perListener = counts.requests;
   for (let l = 0; l < dict.listeners.length; l++) {
     const def = dict.listeners[l];
     if (def === undefined) continue;
-    const requests = l < counts.requests.length ? counts.requests[l] : 0;
-    const outcome = (o: number): number => (l < counts.requests.length ? counts.outcomes[l * K + o] : 0);
+    const requests = l < perListener.length ? perListener[l] : 0;
+    const outcome = (o: number): number => (l < perListener.length ? counts.outcomes[l * K + o] : 0);
     const share = (count: number): ShareCount => ({
       count,
       share: requests > 0 ? round6(count / requests) : 0,
