@@ -38,3 +38,17 @@ describe('a report state whose counts do not add up', () => {
     );
   });
 });
+
+describe('a scope state whose epochs do not hold its requests', () => {
+  it('given a scope whose routed count differs from its epochs’ requests, when merged, then it is refused', async () => {
+    const scenario = loadChecked('scenarios/seed-case.yaml', { requests: 200 });
+    const { state } = await replayScenario(scenario, { label: 'seed-case' });
+    const edited = JSON.parse(JSON.stringify(state));
+    const i = edited.scopes.findIndex((s: { routed: number } | null) => s !== null && s.routed > 0);
+    const routed = edited.scopes[i].routed;
+    edited.scopes[i].routed = routed + 1;
+    expect(() => reportFromStates([edited])).toThrow(
+      `shard 1, scope ${i}: ${routed + 1} requests routed but its epochs hold ${routed}`,
+    );
+  });
+});

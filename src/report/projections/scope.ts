@@ -53,7 +53,6 @@ export class ScopeState {
   /** Share-over-time: one series per column, and failures. */
   readonly series: Float64Array[] = [];
   readonly failedSeries: Float64Array;
-  routed = 0;
   noBackend = 0;
   epoch: EpochState | null = null;
   readonly closed: EpochState[] = [];
@@ -67,6 +66,13 @@ export class ScopeState {
   ) {
     this.failedSeries = clock.newSeries();
     this.windowCounts = windows.map(() => new Float64Array(8));
+  }
+
+  /** Routed rows of this scope: each counted in the epoch it fell in (a counter beside them would double the work). */
+  get routed(): number {
+    let n = this.epoch?.requests ?? 0;
+    for (const e of this.closed) n += e.requests;
+    return n;
   }
 
   /** Close the open epoch (at `t`) and open the one `entry` starts. */
@@ -93,7 +99,6 @@ export class ScopeState {
 
   /** A routed row for this scope. */
   route(t: number, backend: number, outcome: number, flags: number, node: number, worker: number): void {
-    this.routed++;
     let e = this.epoch;
     if (e === null) e = this.implicitEpoch(t);
     e.requests++;
@@ -194,6 +199,8 @@ export class ScopeState {
     series: readonly (readonly number[])[],
     failedSeries: readonly number[],
   ): string | null {
+    const held = (d.open?.requests ?? 0) + d.closed.reduce((n, e) => n + e.requests, 0);
+    if (held !== d.routed) return `${d.routed} requests routed but its epochs hold ${held}`;
     for (let c = 0; c < d.columns.length; c++) {
       const col = this.columnFor(d.columns[c]);
       this.served[col] += d.served[c];
@@ -208,7 +215,6 @@ export class ScopeState {
     failedSeries.forEach((v, j) => {
       this.failedSeries[j] += v;
     });
-    this.routed += d.routed;
     this.noBackend += d.noBackend;
     if (this.health.length === 0) this.health.push(...d.health);
     if (d.latency !== null) {
