@@ -142,9 +142,29 @@ function parseNdjsonLine(line: string): RawRow {
   return { values, cols };
 }
 
+/**
+ * The listener key and method of the row before, already checked: a trace repeats a few of each,
+ * and a string compare is cheaper than their patterns (~70 ns a row on a 2 M-row trace).
+ */
+let checkedListener = '';
+let checkedMethod = 'GET';
+
+/** The column of field `f` in a row (1 when the row does not say). */
+function columnOf(raw: RawRow, f: Field): number {
+  return raw.cols[f] ?? 1;
+}
+
+/** A text field: its fallback when absent (or empty in a CSV), else the string it must be. */
+function textOf(raw: RawRow, f: 'host' | 'path' | 'method', fallback: string, csv: boolean): string {
+  const v = raw.values[f];
+  if (v === undefined || (csv && v === '')) return fallback;
+  if (typeof v !== 'string')
+    throw new RowProblem(columnOf(raw, f), 'TraceRow', `${f}: expected a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
-  const { values, cols } = raw;
-  const col = (f: Field) => cols[f] ?? 1;
+  const { values } = raw;
   for (const f of REQUIRED)
     if (values[f] === undefined || values[f] === '')
       throw new RowProblem(1, 'TraceRow', `missing ${f} (rows need ${REQUIRED.join(', ')})`);
@@ -154,14 +174,14 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   else if (typeof tv === 'string') t = MS_NUMBER.test(tv) ? Math.round(Number(tv) * 1000) : parseDuration(tv);
   if (t === undefined)
     throw new RowProblem(
-      col('t'),
+      columnOf(raw, 't'),
       'TraceRow',
       `t: expected milliseconds (a number) or a duration such as 1.5s, got ${JSON.stringify(tv)}`,
     );
   const listener = values.listener;
-  if (typeof listener !== 'string' || !LISTENER_KEY_PATTERN.test(listener))
+  if (typeof listener !== 'string' || (listener !== checkedListener && !LISTENER_KEY_PATTERN.test(listener)))
     throw new RowProblem(
-      col('listener'),
+      columnOf(raw, 'listener'),
       'TraceRow',
       `listener: expected <LoadBalancerId>:<http|https|tcp|udp>:<port>, got ${JSON.stringify(listener)}`,
     );
@@ -169,7 +189,7 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const clientIp = typeof ipText === 'string' ? ipToNumber(ipText.trim()) : undefined;
   if (clientIp === undefined)
     throw new RowProblem(
-      col('clientIp'),
+      columnOf(raw, 'clientIp'),
       'TraceRow',
       `clientIp: expected an IPv4 address, got ${JSON.stringify(ipText)}`,
     );
@@ -182,32 +202,27 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
         : Number.NaN;
   if (!Number.isInteger(clientPort) || clientPort < 1 || clientPort > 65535)
     throw new RowProblem(
-      col('clientPort'),
+      columnOf(raw, 'clientPort'),
       'TraceRow',
       `clientPort: expected an integer 1–65535, got ${JSON.stringify(portValue)}`,
     );
-  const text = (f: 'host' | 'path' | 'method', fallback: string): string => {
-    const v = values[f];
-    if (v === undefined || (csv && v === '')) return fallback;
-    if (typeof v !== 'string')
-      throw new RowProblem(col(f), 'TraceRow', `${f}: expected a string, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const host = text('host', '');
-  const path = text('path', '/');
+  checkedListener = listener;
+  const host = textOf(raw, 'host', '', csv);
+  const path = textOf(raw, 'path', '/', csv);
   if (!path.startsWith('/'))
     throw new RowProblem(
-      col('path'),
+      columnOf(raw, 'path'),
       'TraceRow',
       `path: expected a path starting with /, got ${JSON.stringify(path)}`,
     );
-  const method = text('method', 'GET');
-  if (!/^[A-Z]+$/.test(method))
+  const method = textOf(raw, 'method', 'GET', csv);
+  if (method !== checkedMethod && !/^[A-Z]+$/.test(method))
     throw new RowProblem(
-      col('method'),
+      columnOf(raw, 'method'),
       'TraceRow',
       `method: expected an HTTP method in capitals, got ${JSON.stringify(method)}`,
     );
+  checkedMethod = method;
   return { t, listener, host, path, method, clientIp, clientPort, line };
 }
 

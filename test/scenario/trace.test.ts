@@ -109,6 +109,23 @@ describe('readTrace', () => {
 });
 
 describe('checkTrace', () => {
+  it('checks every row’s listener and method, the ones that repeat the row before’s and the ones that differ', () => {
+    const lines = [
+      't,listener,host,path,method,clientIp,clientPort',
+      '1,lb-1:http:80,a,/,GET,10.0.0.1,1',
+      '2,lb-1:http:80,a,/,get,10.0.0.1,1',
+      '3,lb-1:http:80,a,/,GET,10.0.0.1,1',
+      '4,lb-1:ftp:80,a,/,GET,10.0.0.1,1',
+      '5,lb-1:http:80,a,/,POST,10.0.0.1,1',
+      '6,lb-1:http:80,a,/,POST,10.0.0.1,1',
+    ];
+    const s = spec(lines.join('\n'), 'csv');
+    expect(checkTrace(s).map((d) => `${d.line}: ${d.message}`)).toEqual([
+      '3: method: expected an HTTP method in capitals, got "get"',
+      '5: listener: expected <LoadBalancerId>:<http|https|tcp|udp>:<port>, got "lb-1:ftp:80"',
+    ]);
+  });
+
   it('reports every bad row: syntax, fields, unknown keys and time order', () => {
     const lines = [
       '{"t": 5, "listener": "lb-1:http:80", "clientIp": "10.0.0.1", "clientPort": 1}',
