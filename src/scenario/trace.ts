@@ -313,7 +313,8 @@ function* csvRows(file: string, display: string): Generator<TraceLine> {
     }
     if (rec === undefined) break;
     // Unquoted fields are trimmed; a line of blanks is a blank line.
-    const fields = rec.fields.map((f, i) => (rec.quoted[i] ? f : f.trim()));
+    const fields = rec.fields;
+    for (let i = 0; i < fields.length; i++) if (!rec.quoted[i]) fields[i] = fields[i].trim();
     if (fields.length === 1 && !rec.quoted[0] && fields[0] === '') continue;
     const cols = rec.cols;
     if (header === undefined) {
@@ -339,10 +340,10 @@ function* csvRows(file: string, display: string): Generator<TraceLine> {
     }
     const values: Partial<Record<Field, unknown>> = {};
     const colOf: Partial<Record<Field, number>> = {};
-    header.forEach((f, i) => {
-      values[f] = fields[i];
-      colOf[f] = cols[i];
-    });
+    for (let i = 0; i < header.length; i++) {
+      values[header[i]] = fields[i];
+      colOf[header[i]] = cols[i];
+    }
     yield { line: rec.line, raw: { values, cols: colOf } };
   }
   if (header === undefined)
