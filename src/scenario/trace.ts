@@ -56,6 +56,25 @@ const FIELDS = ['t', 'listener', 'host', 'path', 'method', 'clientIp', 'clientPo
 type Field = (typeof FIELDS)[number];
 const REQUIRED: readonly Field[] = ['t', 'listener', 'clientIp', 'clientPort'];
 const MS_NUMBER = /^\s*\d+(?:\.\d+)?\s*$/;
+const PORT_NUMBER = /^\s*\d+\s*$/;
+
+/**
+ * Whether `s` is digits with at most one `.` between digits (and, with `fraction` false, no `.`):
+ * strings that MS_NUMBER (PORT_NUMBER) matches, without the regex — a trace's fields are usually
+ * just that. Anything else (spaces, signs, an empty part) goes to the regex, which decides.
+ */
+export function plainNumber(s: string, fraction: boolean): boolean {
+  const n = s.length;
+  let digits = 0;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && fraction && dot < 0 && i > 0 && i < n - 1) dot = i;
+    else return false;
+  }
+  return digits > 0;
+}
 
 /** The trace format a file name implies, if any. */
 export function traceFormatOf(file: string): 'ndjson' | 'csv' | undefined {
@@ -171,7 +190,8 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const tv = values.t;
   let t: number | undefined;
   if (typeof tv === 'number') t = Number.isFinite(tv) && tv >= 0 ? Math.round(tv * 1000) : undefined;
-  else if (typeof tv === 'string') t = MS_NUMBER.test(tv) ? Math.round(Number(tv) * 1000) : parseDuration(tv);
+  else if (typeof tv === 'string')
+    t = plainNumber(tv, true) || MS_NUMBER.test(tv) ? Math.round(Number(tv) * 1000) : parseDuration(tv);
   if (t === undefined)
     throw new RowProblem(
       columnOf(raw, 't'),
@@ -197,7 +217,7 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const clientPort =
     typeof portValue === 'number'
       ? portValue
-      : typeof portValue === 'string' && /^\s*\d+\s*$/.test(portValue)
+      : typeof portValue === 'string' && (plainNumber(portValue, false) || PORT_NUMBER.test(portValue))
         ? Number(portValue)
         : Number.NaN;
   if (!Number.isInteger(clientPort) || clientPort < 1 || clientPort > 65535)

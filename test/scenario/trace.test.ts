@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TraceSpec } from '../../src/scenario/scenario-model.js';
 import {
   checkTrace,
+  plainNumber,
   readTrace,
   TraceError,
   traceDisplayPath,
@@ -209,5 +211,20 @@ describe('traceFormatOf', () => {
       traceFormatOf('a.jsonl'),
       traceFormatOf('a.txt'),
     ]).toEqual(['csv', 'ndjson', 'ndjson', undefined]);
+  });
+});
+
+describe('plainNumber (the patterns’ fast path)', () => {
+  it('accepts only what the millisecond and port patterns accept, and the plain forms of both', () => {
+    const text = fc.string({ unit: fc.constantFrom('0', '1', '9', '.', ' ', '-', 'e', '\t'), maxLength: 8 });
+    fc.assert(
+      fc.property(text, (s) => {
+        if (plainNumber(s, true)) expect(/^\s*\d+(?:\.\d+)?\s*$/.test(s)).toBe(true);
+        if (plainNumber(s, false)) expect(/^\s*\d+\s*$/.test(s)).toBe(true);
+        if (/^\d+(?:\.\d+)?$/.test(s)) expect(plainNumber(s, true)).toBe(true);
+        if (/^\d+$/.test(s)) expect(plainNumber(s, false)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
