@@ -58,22 +58,30 @@ const REQUIRED: readonly Field[] = ['t', 'listener', 'clientIp', 'clientPort'];
 const MS_NUMBER = /^\s*\d+(?:\.\d+)?\s*$/;
 const PORT_NUMBER = /^\s*\d+\s*$/;
 
+/** 10^0 … 10^15, each exact in a double. */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 /**
- * Whether `s` is digits with at most one `.` between digits (and, with `fraction` false, no `.`):
- * strings that MS_NUMBER (PORT_NUMBER) matches, without the regex — a trace's fields are usually
- * just that. Anything else (spaces, signs, an empty part) goes to the regex, which decides.
+ * The value of `s` when it is plain: digits with at most one `.` between digits (no `.` when
+ * `fraction` is false), at most 15 digits in all; NaN for anything else, which then goes to the
+ * pattern and `Number` — a trace's times and ports are usually plain. Exactly `Number(s)`: the
+ * digits make an integer m < 10^15 and the fraction k ≤ 15 places, both exact in doubles, so
+ * m / 10^k is one correctly rounded division of exact values — the correctly rounded decimal,
+ * as `Number` gives it (Clinger's fast path).
  */
-export function plainNumber(s: string, fraction: boolean): boolean {
+export function plainDecimal(s: string, fraction: boolean): number {
   const n = s.length;
-  let digits = 0;
+  if (n === 0 || n > 16) return Number.NaN;
+  let m = 0;
   let dot = -1;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
+    if (c >= 48 && c <= 57) m = m * 10 + (c - 48);
     else if (c === 46 && fraction && dot < 0 && i > 0 && i < n - 1) dot = i;
-    else return false;
+    else return Number.NaN;
   }
-  return digits > 0;
+  if (dot < 0) return n <= 15 ? m : Number.NaN;
+  return n <= 16 ? m / POWERS_OF_TEN[n - 1 - dot] : Number.NaN;
 }
 
 /** The trace format a file name implies, if any. */
@@ -182,6 +190,20 @@ function textOf(raw: RawRow, f: 'host' | 'path' | 'method', fallback: string, cs
   return v;
 }
 
+/** A row's time field (a string) in µs: milliseconds as a number, or a duration; undefined when neither. */
+function msOf(tv: string): number | undefined {
+  const plain = plainDecimal(tv, true);
+  if (!Number.isNaN(plain)) return Math.round(plain * 1000);
+  return MS_NUMBER.test(tv) ? Math.round(Number(tv) * 1000) : parseDuration(tv);
+}
+
+/** A row's port field (a string) as a number, NaN when it is not an integer. */
+function portOf(text: string): number {
+  const plain = plainDecimal(text, false);
+  if (!Number.isNaN(plain)) return plain;
+  return PORT_NUMBER.test(text) ? Number(text) : Number.NaN;
+}
+
 function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const { values } = raw;
   for (const f of REQUIRED)
@@ -190,8 +212,7 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const tv = values.t;
   let t: number | undefined;
   if (typeof tv === 'number') t = Number.isFinite(tv) && tv >= 0 ? Math.round(tv * 1000) : undefined;
-  else if (typeof tv === 'string')
-    t = plainNumber(tv, true) || MS_NUMBER.test(tv) ? Math.round(Number(tv) * 1000) : parseDuration(tv);
+  else if (typeof tv === 'string') t = msOf(tv);
   if (t === undefined)
     throw new RowProblem(
       columnOf(raw, 't'),
@@ -217,8 +238,8 @@ function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const clientPort =
     typeof portValue === 'number'
       ? portValue
-      : typeof portValue === 'string' && (plainNumber(portValue, false) || PORT_NUMBER.test(portValue))
-        ? Number(portValue)
+      : typeof portValue === 'string'
+        ? portOf(portValue)
         : Number.NaN;
   if (!Number.isInteger(clientPort) || clientPort < 1 || clientPort > 65535)
     throw new RowProblem(

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceSpec } from '../../src/scenario/scenario-model.js';
 import {
   checkTrace,
-  plainNumber,
+  plainDecimal,
   readTrace,
   TraceError,
   traceDisplayPath,
@@ -214,17 +214,43 @@ describe('traceFormatOf', () => {
   });
 });
 
-describe('plainNumber (the patterns’ fast path)', () => {
-  it('accepts only what the millisecond and port patterns accept, and the plain forms of both', () => {
-    const text = fc.string({ unit: fc.constantFrom('0', '1', '9', '.', ' ', '-', 'e', '\t'), maxLength: 8 });
-    fc.assert(
-      fc.property(text, (s) => {
-        if (plainNumber(s, true)) expect(/^\s*\d+(?:\.\d+)?\s*$/.test(s)).toBe(true);
-        if (plainNumber(s, false)) expect(/^\s*\d+\s*$/.test(s)).toBe(true);
-        if (/^\d+(?:\.\d+)?$/.test(s)) expect(plainNumber(s, true)).toBe(true);
-        if (/^\d+$/.test(s)) expect(plainNumber(s, false)).toBe(true);
-      }),
-      { numRuns: 5000 },
-    );
+describe('plainDecimal (the fast path of times and ports)', () => {
+  const MS = /^\s*\d+(?:\.\d+)?\s*$/;
+  const PORT = /^\s*\d+\s*$/;
+  const check = (s: string) => {
+    const ms = plainDecimal(s, true);
+    if (!Number.isNaN(ms)) {
+      expect(MS.test(s)).toBe(true);
+      expect(ms).toBe(Number(s));
+    } else if (/^\d+(?:\.\d+)?$/.test(s)) expect(s.replace('.', '').length).toBeGreaterThan(15);
+    const port = plainDecimal(s, false);
+    if (!Number.isNaN(port)) {
+      expect(PORT.test(s)).toBe(true);
+      expect(port).toBe(Number(s));
+    } else if (/^\d+$/.test(s)) expect(s.length).toBeGreaterThan(15);
+  };
+
+  it('is Number(s) wherever it gives a value, and gives one for every plain decimal of up to 15 digits', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('0', '1', '5', '9', '.', ' ', '-', 'e', '\t'),
+      maxLength: 18,
+    });
+    fc.assert(fc.property(text, check), { numRuns: 5000 });
+    const decimal = fc
+      .tuple(fc.bigInt({ min: 0n, max: 10n ** 15n - 1n }), fc.integer({ min: 0, max: 15 }))
+      .map(([m, k]) => {
+        const digits = m.toString().padStart(k + 1, '0');
+        return k === 0 ? digits : `${digits.slice(0, -k)}.${digits.slice(-k)}`;
+      });
+    fc.assert(fc.property(decimal, check), { numRuns: 20_000 });
+  });
+
+  it('leaves the long and the odd to the patterns', () => {
+    for (const s of ['1234567890123456', '0.1234567890123456', '.5', '5.', '1.2.3', ' 7', '+1', '1e3', ''])
+      expect(plainDecimal(s, true)).toBeNaN();
+    expect(plainDecimal('0.1', true)).toBe(0.1);
+    expect(plainDecimal('123456789012.345', true)).toBe(123456789012.345);
+    expect(plainDecimal('8080', false)).toBe(8080);
+    expect(plainDecimal('80.5', false)).toBeNaN();
   });
 });
