@@ -204,11 +204,24 @@ function portOf(text: string): number {
   return PORT_NUMBER.test(text) ? Number(text) : Number.NaN;
 }
 
+function absent(v: unknown): boolean {
+  return v === undefined || v === '';
+}
+
 function convert(raw: RawRow, line: number, csv: boolean): TraceRow {
   const { values } = raw;
-  for (const f of REQUIRED)
-    if (values[f] === undefined || values[f] === '')
-      throw new RowProblem(1, 'TraceRow', `missing ${f} (rows need ${REQUIRED.join(', ')})`);
+  // Named, not `values[f]` over REQUIRED: one keyed load site for four keys is megamorphic.
+  const missing = absent(values.t)
+    ? 't'
+    : absent(values.listener)
+      ? 'listener'
+      : absent(values.clientIp)
+        ? 'clientIp'
+        : absent(values.clientPort)
+          ? 'clientPort'
+          : null;
+  if (missing !== null)
+    throw new RowProblem(1, 'TraceRow', `missing ${missing} (rows need ${REQUIRED.join(', ')})`);
   const tv = values.t;
   let t: number | undefined;
   if (typeof tv === 'number') t = Number.isFinite(tv) && tv >= 0 ? Math.round(tv * 1000) : undefined;
