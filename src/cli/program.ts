@@ -19,6 +19,7 @@ export async function buildProgram(commands: readonly CommandEntry[] = COMMANDS)
     .exitOverride();
   const registers = await Promise.all(commands.map((c) => c.load()));
   for (const register of registers) register(program);
+  for (const command of program.commands) command.description(flowed(command.description()));
   program.addHelpText(
     'after',
     `
@@ -36,6 +37,15 @@ Examples:
   $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out s0   # then 1/2, then: slbsim merge s0/report.json s1/report.json`,
   );
   return program;
+}
+
+/**
+ * A description as paragraphs: its source breaks lines for the source's width, and commander
+ * wraps each line again at the terminal's, which left ragged lines of a word or two in an
+ * 80-column `--help`. Single line breaks become spaces; a blank line stays a paragraph break.
+ */
+export function flowed(text: string): string {
+  return text.replace(/([^\n])\n(?=[^\n])/g, '$1 ');
 }
 
 /** Run the command line of `process.argv`. */

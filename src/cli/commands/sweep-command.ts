@@ -116,7 +116,7 @@ export function register(program: Command): void {
     .description(
       'Replay a scenario once per seed, each run on a worker thread, and print one table: per scope, ' +
         'epoch and backend the expected share and the min / median / max observed share over the runs, ' +
-        'the median and worst TVD and the seed that gave the worst. Same seeds, same bytes, whatever --workers.\n' +
+        'the median and worst TVD and the seed that gave the worst. Same seeds, same bytes, whatever --workers.\n\n' +
         'With --vary, the scenario as is (the baseline) and with each change of the variants file, each over ' +
         "every seed (the scenario's seed without --seeds): a table comparing the variants (worst TVD, max share " +
         'per backend, expectations), then the spread table of each.',
