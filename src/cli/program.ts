@@ -5,6 +5,7 @@ import { EXIT_USAGE } from '../util/user-error.js';
 import { VERSION } from '../util/version.js';
 import { onStdoutError } from './command-action.js';
 import { COMMANDS, type CommandEntry, commandsFor } from './commands/command-list.js';
+import { flowed } from './help-text.js';
 
 /** The program with `commands` registered (default: every command). */
 export async function buildProgram(commands: readonly CommandEntry[] = COMMANDS): Promise<Command> {
@@ -37,15 +38,6 @@ Examples:
   $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out s0   # then 1/2, then: slbsim merge s0/report.json s1/report.json`,
   );
   return program;
-}
-
-/**
- * A description as paragraphs: its source breaks lines for the source's width, and commander
- * wraps each line again at the terminal's, which left ragged lines of a word or two in an
- * 80-column `--help`. Single line breaks become spaces; a blank line stays a paragraph break.
- */
-export function flowed(text: string): string {
-  return text.replace(/([^\n])\n(?=[^\n])/g, '$1 ');
 }
 
 /** Run the command line of `process.argv`. */

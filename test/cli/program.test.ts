@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { buildProgram, flowed } from '../../src/cli/program.js';
+import { flowed, wrapProse } from '../../src/cli/help-text.js';
+import { buildProgram } from '../../src/cli/program.js';
 
 describe('the help of every command', () => {
   it('flows a description: single line breaks become spaces, a blank line stays a paragraph break', () => {
     expect(flowed('one\ntwo three\n\nfour\nfive')).toBe('one two three\n\nfour five');
     expect(flowed('no break')).toBe('no break');
+  });
+
+  it('wraps a help block’s prose at the width and leaves its indented lines (examples) as they are', () => {
+    const block = `
+Exit codes: 0 ok, 1 an expectation failed,
+2 bad input.
+
+Examples:
+  $ slbsim run scenarios/seed-case.yaml --format json --requests 100000 --record requests.parquet`;
+    expect(wrapProse(block, 24)).toBe(`
+Exit codes: 0 ok, 1 an
+expectation failed, 2
+bad input.
+
+Examples:
+  $ slbsim run scenarios/seed-case.yaml --format json --requests 100000 --record requests.parquet`);
   });
 
   it('given an 80-column help, then no description line is cut short of the width by the source’s breaks', async () => {

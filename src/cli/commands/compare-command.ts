@@ -19,6 +19,7 @@ import { reportFromJournalFile } from '../../report/journal-report.js';
 import { COMPARE_FORMATS, type CompareFormat, renderCompare } from '../../report/render/compare-render.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 
 export function register(program: Command): void {
   program
@@ -37,12 +38,12 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(COMPARE_FORMATS).default('table'))
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim run scenarios/seed-case.yaml --format json > exact.json
   $ slbsim run scenarios/cluster.yaml --format json > cluster.json
   $ slbsim compare exact.json cluster.json --max-diff 0.02
-  $ slbsim compare exact.json live-records.csv --format md`,
+  $ slbsim compare exact.json live-records.csv --format md`),
     )
     .action(
       action((a: string, b: string, opts: { maxDiff: string; format: CompareFormat }) => {

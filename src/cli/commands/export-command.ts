@@ -7,6 +7,7 @@ import { stateAt } from '../../scenario/fold-at.js';
 import { parseDuration } from '../../util/duration.js';
 import { UserError } from '../../util/user-error.js';
 import { action, diagnosticsError } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface ExportNginxOptions {
@@ -25,10 +26,10 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim export nginx scenarios/seed-case.yaml
-  $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf`,
+  $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf`),
     );
   exportCmd
     .command('nginx')
@@ -49,13 +50,13 @@ Examples:
     .option('--out <file>', 'write the configuration here instead of stdout')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim export nginx scenarios/seed-case.yaml
   $ slbsim live scenarios/seed-case.yaml --backends-only --map-out map.json &
   $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf
   $ nginx -p "$PWD" -c "$PWD/nginx.conf" -e stderr -g 'daemon off;' &
-  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --listener lb-seed:http:80`,
+  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --listener lb-seed:http:80`),
     )
     .action(action(exportNginxCommand));
 }

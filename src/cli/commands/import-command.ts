@@ -10,6 +10,7 @@ import type { ImportResult } from '../../import/import-result.js';
 import { importTerraform } from '../../import/terraform-import.js';
 import { EXIT_OK, UserError } from '../../util/user-error.js';
 import { action, diagnosticsError } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 
 interface ImportOptions {
   out?: string;
@@ -67,10 +68,10 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim import aliyun saved/ --out prod.yaml
-  $ slbsim import terraform terraform.tfstate --out prod.yaml`,
+  $ slbsim import terraform terraform.tfstate --out prod.yaml`),
     );
   cmd
     .command('aliyun')
@@ -93,7 +94,7 @@ Examples:
     )
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Notices (ignored fields, CLB defaults applied, pieces left out) go to stderr. Bad or missing input:
 file:line:col: CODE message, exit code 2, nothing written.
 
@@ -106,7 +107,7 @@ Examples:
   $ aliyun ecs DescribeInstances --RegionId cn-hangzhou --PageSize 100 > ecs.json
   $ cd .. && slbsim import aliyun saved/ --out prod.yaml
   wrote prod.yaml: 2 load balancers, 6 listeners, 5 VServer groups, …
-  $ slbsim validate prod.yaml && slbsim state prod.yaml --json`,
+  $ slbsim validate prod.yaml && slbsim state prod.yaml --json`),
     )
     .action(action(aliyun));
   cmd
@@ -128,13 +129,13 @@ Examples:
     .option('--all-instances', 'keep every ECS instance of the state, not only those a group names')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Notices go to stderr; bad or missing input: file:line:col: CODE message, exit code 2.
 
 Examples:
   $ terraform show -json > show.json && slbsim import terraform show.json --out prod.yaml
   $ slbsim import terraform terraform.tfstate --region cn-hangzhou --out prod.yaml
-  $ slbsim validate prod.yaml`,
+  $ slbsim validate prod.yaml`),
     )
     .action(action(terraform));
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { k8sJob, MAX_SHARDS, renderK8sJob } from '../../scale/k8s-job.js';
 import { UserError } from '../../util/user-error.js';
 import { action, positiveInt } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface K8sJobCommandOptions {
@@ -92,7 +93,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Exit codes: 0 ok, 2 bad input (nothing printed).
 
 Examples:
@@ -100,7 +101,7 @@ Examples:
   $ kubectl apply -f job.yaml -l app.kubernetes.io/component=shards
   $ kubectl wait --for=condition=complete --timeout=24h job/slbsim-seed-case
   $ kubectl apply -f job.yaml -l app.kubernetes.io/component=merge
-  $ slbsim k8s-job scenarios/trace-replay.yaml --shards 4 --image slbsim:0.1.0 --output s3://my-bucket/runs/trace --service-account slbsim`,
+  $ slbsim k8s-job scenarios/trace-replay.yaml --shards 4 --image slbsim:0.1.0 --output s3://my-bucket/runs/trace --service-account slbsim`),
     )
     .action(action(k8sJobCommand));
 }

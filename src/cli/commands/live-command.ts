@@ -16,6 +16,7 @@ import { isReportFormat, REPORT_FORMATS, type ReportFormat } from '../../report/
 import { parseDuration } from '../../util/duration.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, FileError, UserError } from '../../util/user-error.js';
 import { action, EXIT_SIGINT, EXIT_SIGTERM, positiveInt, seedOption } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { checkOutputPaths } from '../output-paths.js';
 import { loadChecked, outputFileError } from '../run-pipeline.js';
 
@@ -85,7 +86,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Without --amount or --duration the scenario's phases drive the load (per-second counts follow them;
 within a second autocannon sends a burst), or its request count.
 
@@ -96,7 +97,7 @@ Examples:
   $ slbsim live scenarios/seed-case.yaml --amount 20000 --connections 1
   $ slbsim live scenarios/backend-failure.yaml --time-scale 5 --out reports/live-failure
   $ slbsim live scenarios/seed-case.yaml --duration 10s --rate 2000 --format json > live.json
-  $ slbsim live scenarios/seed-case.yaml --backends-only --map-out map.json`,
+  $ slbsim live scenarios/seed-case.yaml --backends-only --map-out map.json`),
     )
     .action(action(liveCommand));
 }

@@ -14,6 +14,7 @@ import { LOGS_FORMATS, type LogsFormat, renderLogsReport } from '../../logs/logs
 import { parseDuration } from '../../util/duration.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action, positiveInt } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface LogsOptions {
@@ -66,12 +67,12 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress bar')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim logs scenarios/access-log-check.yaml scenarios/logs/access-log-check.jsonl
   $ slbsim logs scenarios/access-log-check.yaml scenarios/logs/access-log-check.csv --window 30s --format md
   $ slbsim logs my-clb.yaml export-part1.jsonl export-part2.jsonl --max-diff 0.05 --format json > check.json
-  $ slbsim logs my-clb.yaml access.csv --start 2024-05-06T10:00:00+08:00 --cluster 8x16 --format html > check.html`,
+  $ slbsim logs my-clb.yaml access.csv --start 2024-05-06T10:00:00+08:00 --cluster 8x16 --format html > check.html`),
     )
     .action(action(logsAction));
 }

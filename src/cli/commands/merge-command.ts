@@ -14,6 +14,7 @@ import { reportFromStates } from '../../report/report-projection.js';
 import { REPORT_STATE_SCHEMA, ReportMergeError, type ReportState } from '../../report/report-state.js';
 import { FileError, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { checkOutputPaths } from '../output-paths.js';
 import { emitReport } from '../report-output.js';
 
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write report.json, report.md and report.html into <dir>')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out out/shard-0
   $ slbsim run scenarios/seed-case.yaml --shard 1/2 --out out/shard-1
@@ -40,7 +41,7 @@ Examples:
   $ slbsim merge out/shard-*/report.json --format json > report.json
   $ slbsim run scenarios/seed-case.yaml --shard 0/2 --journal s0.jsonl --quiet
   $ slbsim run scenarios/seed-case.yaml --shard 1/2 --journal s1.jsonl --quiet
-  $ slbsim merge s0.jsonl s1.jsonl --out reports/merged`,
+  $ slbsim merge s0.jsonl s1.jsonl --out reports/merged`),
     )
     .action(
       action((files: string[], opts: { format: ReportFormat; out?: string }) => {

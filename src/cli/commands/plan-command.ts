@@ -7,6 +7,7 @@ import { isPlanFormat, PLAN_FORMATS, renderPlan } from '../../plan/plan-render.j
 import type { Scenario } from '../../scenario/scenario-model.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action, diagnosticsError, positiveInt } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface PlanOptions {
@@ -79,7 +80,7 @@ export function register(program: Command): void {
     .option('--max-moved <fraction>', 'exit 1 when more than this fraction of the requests move, e.g. 0.1')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 A change CLB would refuse is not applied at all: every rejected call is printed as
 file:line:col: CODE message with CLB's error code, and the command exits 2.
 Exit codes: 0 ok, 1 an expectation fails after the change or --max-moved is exceeded, 2 bad input.
@@ -90,7 +91,7 @@ Examples:
   $ slbsim plan scenarios/tcp-consistent-hash.yaml --change scenarios/changes/tcp-consistent-hash-remove.yaml --max-moved 0.3
   $ slbsim plan scenarios/seed-case.yaml --change scenarios/changes/seed-case-weights.yaml --format json | jq .moved
   $ slbsim route scenarios/seed-case.yaml --change scenarios/changes/seed-case-api-v1.yaml --at 10s \\
-      --listener lb-seed:http:80 --host api.example.com --path /v1/items`,
+      --listener lb-seed:http:80 --host api.example.com --path /v1/items`),
     )
     .action(action(plan));
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ProbeOptionsError, probe, renderProbe } from '../../live/probe.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action, positiveInt, seedOption } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface ProbeCliOptions {
@@ -37,14 +38,14 @@ export function register(program: Command): void {
     .option('--format <format>', 'table, md or json', 'table')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Exit codes: 0 the target follows the model, 1 a share differs by more than --max-diff, 2 bad input.
 
 Examples:
   $ slbsim live scenarios/seed-case.yaml --backends-only --map-out map.json &
   $ slbsim export nginx scenarios/seed-case.yaml --backends map.json --listen-port-offset 20000 --out nginx.conf
   $ nginx -p "$PWD" -c "$PWD/nginx.conf" -e stderr -g 'daemon off;' &
-  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --listener lb-seed:http:80 --amount 8000`,
+  $ slbsim probe scenarios/seed-case.yaml --target http://127.0.0.1:20080 --listener lb-seed:http:80 --amount 8000`),
     )
     .action(action(probeCommand));
 }

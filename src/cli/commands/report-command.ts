@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import { reportFromJournalFile } from '../../report/journal-report.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/render/render-report.js';
 import { action } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { checkOutputPaths } from '../output-paths.js';
 import { emitReport } from '../report-output.js';
 
@@ -24,13 +25,13 @@ export function register(program: Command): void {
     .option('--out <dir>', 'also write report.json, report.md and report.html into <dir>')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim run scenarios/seed-case.yaml --journal run.jsonl
   $ slbsim report run.jsonl
   $ slbsim report run.jsonl --format json > report.json
   $ slbsim report run.jsonl --format html > report.html
-  $ slbsim report run.jsonl --out reports/seed-case`,
+  $ slbsim report run.jsonl --out reports/seed-case`),
     )
     .action(
       action((journal: string, opts: { format: ReportFormat; out?: string }) => {

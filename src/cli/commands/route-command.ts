@@ -7,6 +7,7 @@ import { parseDuration } from '../../util/duration.js';
 import { ipToNumber } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action, seedOption } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked, withUrlMatching } from '../run-pipeline.js';
 import { withChangeFile } from './plan-command.js';
 
@@ -52,14 +53,14 @@ export function register(program: Command): void {
     .option('--change <file>', 'apply a change file first (as `slbsim plan` does; rejected: exit 2)')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host api.example.com --path /v1/items
   $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host www.example.com --json
   $ slbsim route scenarios/backend-failure.yaml --listener lb-fail:http:80 --host shop.example.com --at 20s
   $ slbsim route scenarios/sticky-few-clients.yaml --listener lb-sticky:http:80 --cookie SERVERID=<value>
   $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --host API.example.com --path '/x/../%761/items'
-  $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --path '/../etc'   # 400, as Tengine`,
+  $ slbsim route scenarios/seed-case.yaml --listener lb-seed:http:80 --path '/../etc'   # 400, as Tengine`),
     )
     .action(action(routeAction));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { replay, WORKERS_MIN_REQUESTS } from '../run-pipeline.js';
 
 /** `slbsim run` — replay a scenario in simulated time and report. */
@@ -36,7 +37,7 @@ export function register(program: Command): void {
     )
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Exit codes: 0 ok, 1 an expectation of the scenario failed, 2 bad input (nothing is run, no file written)
 or an output that could not be written (a full disk: the file is cut to its last whole line or row group,
 the report is partial), 130 Ctrl-C and 143 SIGTERM (the report is partial, the files stay <file>.partial).
@@ -50,7 +51,7 @@ Examples:
   $ slbsim report run.jsonl   # the same report, from the journal alone
   $ slbsim run bench/engine-10m.yaml --workers 2   # two threads, the same report as --workers 1
   $ slbsim run scenarios/seed-case.yaml --shard 0/2 --out shard-0   # then 1/2, then:
-  $ slbsim merge shard-0/report.json shard-1/report.json`,
+  $ slbsim merge shard-0/report.json shard-1/report.json`),
     )
     .action(action(replay));
 }

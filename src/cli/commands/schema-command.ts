@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { scenarioJsonSchema } from '../../scenario/schema.js';
 import { EXIT_OK, UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 
 /** The schema file's text: pretty JSON with a final newline. */
 export function schemaText(): string {
@@ -38,13 +39,13 @@ export function register(program: Command): void {
     .option('--out <file>', 'write it to <file> instead of stdout')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim schema > scenario.schema.json
   $ slbsim schema --out schema/scenario.schema.json   # what \`npm run schema\` does
 
 In a YAML scenario:   # yaml-language-server: $schema=../schema/scenario.schema.json
-In a JSON scenario:   "$schema": "../schema/scenario.schema.json"`,
+In a JSON scenario:   "$schema": "../schema/scenario.schema.json"`),
     )
     .action(action(schema));
 }

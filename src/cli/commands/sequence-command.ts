@@ -19,6 +19,7 @@ import {
 import { ipToNumber, numberToIp } from '../../util/ip.js';
 import { UserError } from '../../util/user-error.js';
 import { action } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 
 /** The clients the consistent-hash schedulers hash: the scenario's default client addresses, in turn. */
 const FIRST_IP = ipToNumber(DEFAULT_CLIENTS.firstIp) ?? 0;
@@ -74,7 +75,7 @@ export function register(program: Command): void {
     .option('--by-worker', 'cluster mode: also print each node/worker sequence on its own line')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Examples:
   $ slbsim sequence --scheduler wrr --weights 5,1,1 --count 14
   AABACAAAABACAA
@@ -86,7 +87,7 @@ Examples:
   $ slbsim sequence --scheduler wlc --layer 4 --weights 1,1 --ops "Q Q eall Q"
   ABA
   $ slbsim sequence --scheduler sch --weights 1,1,1,1 --count 12
-  $ slbsim sequence --scheduler wrr --weights 4,3,2 --count 72 --cluster 2x4 --seed 7 --by-worker`,
+  $ slbsim sequence --scheduler wrr --weights 4,3,2 --count 72 --cluster 2x4 --seed 7 --by-worker`),
     )
     .action(action(sequenceAction));
 }

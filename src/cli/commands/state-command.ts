@@ -7,6 +7,7 @@ import { renderTree } from '../../topology/tree.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import { EXIT_OK, EXIT_USAGE, UserError } from '../../util/user-error.js';
 import { action, diagnosticsError, formatDiagnostic } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { withChangeFile } from './plan-command.js';
 
 export interface StateOptions {
@@ -56,7 +57,7 @@ export function register(program: Command): void {
     .option('--change <file>', 'apply a change file first (as `slbsim plan` does; rejected: exit 2)')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Rejected events are printed on stderr (file:line:col: CODE message) and exit with code 2; the state
 shown is then the one without them.
 
@@ -64,7 +65,7 @@ Examples:
   $ slbsim state scenarios/seed-case.yaml
   $ slbsim state scenarios/seed-case.yaml --at 30s --json
   $ slbsim state scenarios/seed-case.yaml --change scenarios/changes/seed-case-weights.yaml
-  $ slbsim state scenarios/seed-case.yaml --json | jq '.LoadBalancers[0].VServerGroups'`,
+  $ slbsim state scenarios/seed-case.yaml --json | jq '.LoadBalancers[0].VServerGroups'`),
     )
     .action(action(state));
 }

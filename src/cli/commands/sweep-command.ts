@@ -9,6 +9,7 @@ import { defaultThreads } from '../../scale/worker-pool.js';
 import type { Scenario } from '../../scenario/scenario-model.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../util/user-error.js';
 import { action, diagnosticsError, positiveInt } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 import { loadChecked } from '../run-pipeline.js';
 
 interface SweepCommandOptions {
@@ -133,7 +134,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress bar')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 A variant CLB would refuse stops the sweep before any run: every rejected call is printed as
 file:line:col: CODE message with CLB's error code, as plan prints it, and the command exits 2.
 Exit codes: 0 ok, 1 an expectation of the scenario failed in at least one run, 2 bad input, 130 interrupted.
@@ -143,7 +144,7 @@ Examples:
   $ slbsim sweep scenarios/sticky-few-clients.yaml --seeds 1..200 --workers 4 --format md
   $ slbsim sweep scenarios/weight-change.yaml --seeds 1,7,42 --requests 20000 --format json > spread.json
   $ slbsim sweep scenarios/seed-case.yaml --vary scenarios/variants/seed-case-weights.yaml
-  $ slbsim sweep scenarios/seed-case.yaml --vary scenarios/variants/seed-case-weights.yaml --seeds 1..20 --format md`,
+  $ slbsim sweep scenarios/seed-case.yaml --vary scenarios/variants/seed-case-weights.yaml --seeds 1..20 --format md`),
     )
     .action(action(sweep));
 }

@@ -6,6 +6,7 @@ import { loadScenario } from '../../scenario/load.js';
 import { summarize } from '../../scenario/summary.js';
 import { EXIT_OK } from '../../util/user-error.js';
 import { action, diagnosticsError } from '../command-action.js';
+import { proseHelp } from '../help-text.js';
 
 export function validate(file: string): number {
   const loaded = loadScenario(file);
@@ -29,7 +30,7 @@ export function register(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML, or JSON when it ends in .json)')
     .addHelpText(
       'after',
-      `
+      proseHelp(`
 Exit codes: 0 valid, 2 problems found (each printed on stderr).
 
 Examples:
@@ -37,7 +38,7 @@ Examples:
   scenarios/seed-case.yaml: valid — seed-case: 1 load balancer, 2 listeners, 2 VServer groups, 1 rule, …
   $ slbsim validate broken.yaml
   broken.yaml:14:51: SchemaError topology.loadBalancers[0].vServerGroups[0].servers[0].weight: expected an integer 0–100, got 150
-  broken.yaml:31:9: InvalidVServerGroupId.NotFound CreateRules rejected: …`,
+  broken.yaml:31:9: InvalidVServerGroupId.NotFound CreateRules rejected: …`),
     )
     .action(action(validate));
 }
