@@ -81,16 +81,27 @@ function check(
   }
 }
 
+/**
+ * A row object of RECORD_COLUMNS' shape from their values in order: one object literal, compiled
+ * once. Filling `row[col.name]` in a loop made every store a keyed one at a site that sees every
+ * column name (megamorphic, one per column a row).
+ */
+const buildRow = new Function(
+  'v',
+  `return { ${RECORD_COLUMNS.map((c, i) => `${JSON.stringify(c.name)}: v[${i}]`).join(', ')} };`,
+) as (values: readonly unknown[]) => RecordRow;
+
+/** The checked values of the row being built (reused: `buildRow` copies them out). */
+const rowValues: unknown[] = new Array(RECORD_COLUMNS.length).fill(null);
+
 /** Build a row from `get(column index)` values, checking each. */
 function makeRow(get: (c: number) => unknown, file: string, line: number): RecordRow {
-  const row: Record<string, unknown> = {};
   for (let c = 0; c < RECORD_COLUMNS.length; c++) {
-    const col = RECORD_COLUMNS[c];
-    const r = check(col, get(c));
+    const r = check(RECORD_COLUMNS[c], get(c));
     if (!r.ok) throw new FileError(file, r.problem, line);
-    row[col.name] = r.value;
+    rowValues[c] = r.value;
   }
-  return row as unknown as RecordRow;
+  return buildRow(rowValues);
 }
 
 function* readJsonl(path: string): Generator<RecordRow> {
