@@ -257,6 +257,34 @@ function fits(value: unknown, kind: FieldKind): boolean {
 
 type IndexColumn = 'listener' | 'template' | 'backend' | 'scope';
 
+type RowDecoder = (
+  parser: JournalLineParser,
+  row: Record<string, unknown>,
+  values: JournalRow,
+  line: number,
+) => void;
+
+/**
+ * Per row kind, its columns decoded from a parsed line into the row object: straight-line code
+ * compiled once from the column list, as the row copiers are (row-columns.ts). A loop over the
+ * names made `row[name]` and `values[name]` keyed accesses at sites that see every column name
+ * (megamorphic, two a column a line); here each is a named one.
+ */
+function compileDecoder(columns: readonly ColumnName[]): RowDecoder {
+  const body = columns.map((name) => {
+    const column = rowColumn(name);
+    const key = JSON.stringify(name);
+    // The parser's method of the column's encoding; uint also takes the column's largest value.
+    const extra = column.encoding === 'uint' ? `${columnMax(column)}, ` : '';
+    return `values[${key}] = p.${column.encoding}(row, row[${key}], ${key}, ${extra}line);`;
+  });
+  return new Function('p', 'row', 'values', 'line', body.join('\n')) as RowDecoder;
+}
+
+const DECODERS: Record<number, RowDecoder> = Object.fromEntries(
+  ROW_KINDS.map((k) => [k.kind, compileDecoder(k.columns)]),
+);
+
 /** Parses and checks one line at a time, tracking which indices have been defined. */
 class JournalLineParser {
   private readonly row: JournalRow = newRow();
@@ -297,33 +325,40 @@ class JournalLineParser {
     batch: JournalBatch,
   ): void {
     const values = this.row;
-    for (const name of kind.columns) values[name] = this.decode(row, name, line);
+    DECODERS[kind.kind](this, row, values, line);
     batch.pushRow(kind.kind, values);
   }
 
-  private decode(row: Record<string, unknown>, name: ColumnName, line: number): number {
-    const column = rowColumn(name);
-    switch (column.encoding) {
-      case 'number':
-        return this.need(row, name, 'number', line) as number;
-      case 'index':
-        return this.ref(row, name as IndexColumn, line);
-      case 'uint':
-        return this.range(row, name, 0, columnMax(column), line);
-      case 'ip': {
-        const text = this.need(row, name, 'string', line) as string;
-        const ip = ipToNumber(text);
-        if (ip === undefined) throw this.error(line, `"${name}" is not an IPv4 address: "${text}"`);
-        return ip;
-      }
-      case 'outcome': {
-        const text = this.need(row, name, 'string', line) as string;
-        const code = OUTCOME_CODE.get(text);
-        if (code === undefined)
-          throw this.error(line, `unknown outcome "${text}" (expected one of ${OUTCOME_NAMES.join(', ')})`);
-        return code;
-      }
-    }
+  /** Column `name` of `row`, whose value is `value`, by the column's encoding (the decoders call these). */
+  number(row: Record<string, unknown>, value: unknown, name: string, line: number): number {
+    return this.checked(row, value, name, 'number', line) as number;
+  }
+
+  uint(row: Record<string, unknown>, value: unknown, name: string, hi: number, line: number): number {
+    return this.inRange(row, value, name, 0, hi, line);
+  }
+
+  ip(row: Record<string, unknown>, value: unknown, name: string, line: number): number {
+    const text = this.checked(row, value, name, 'string', line) as string;
+    const ip = ipToNumber(text);
+    if (ip === undefined) throw this.error(line, `"${name}" is not an IPv4 address: "${text}"`);
+    return ip;
+  }
+
+  outcome(row: Record<string, unknown>, value: unknown, name: string, line: number): number {
+    const text = this.checked(row, value, name, 'string', line) as string;
+    const code = OUTCOME_CODE.get(text);
+    if (code === undefined)
+      throw this.error(line, `unknown outcome "${text}" (expected one of ${OUTCOME_NAMES.join(', ')})`);
+    return code;
+  }
+
+  /** An index field: -1 (none) or an index defined by an earlier `*Defined` line. */
+  index(row: Record<string, unknown>, value: unknown, field: IndexColumn, line: number): number {
+    const v = this.checked(row, value, field, 'int', line) as number;
+    if (v !== -1 && !this.defined[field].has(v))
+      throw this.error(line, `${String(row.type)}: ${field} ${v} is used before its definition line`);
+    return v;
   }
 
   private control(
@@ -344,20 +379,29 @@ class JournalLineParser {
         this.defined.backend.add(row.backend as number);
         break;
       case 'ScopeDefined':
-        this.ref(row, 'listener', line);
+        this.index(row, row.listener, 'listener', line);
         this.defined.scope.add(row.scope as number);
         break;
       case 'EpochStarted':
       case 'HealthChanged':
-        this.ref(row, 'scope', line);
+        this.index(row, row.scope, 'scope', line);
         break;
     }
-    if (type === 'HealthChanged') this.ref(row, 'backend', line);
+    if (type === 'HealthChanged') this.index(row, row.backend, 'backend', line);
     batch.pushControl(row as unknown as ControlEntry);
   }
 
   private need(row: Record<string, unknown>, field: string, kind: FieldKind, line: number): unknown {
-    const value = row[field];
+    return this.checked(row, row[field], field, kind, line);
+  }
+
+  private checked(
+    row: Record<string, unknown>,
+    value: unknown,
+    field: string,
+    kind: FieldKind,
+    line: number,
+  ): unknown {
     if (!fits(value, kind)) {
       const what = value === undefined ? 'missing' : `not ${kind === 'int' ? 'an integer' : `a ${kind}`}`;
       throw this.error(line, `${String(row.type)}: "${field}" ${what}`);
@@ -365,18 +409,17 @@ class JournalLineParser {
     return value;
   }
 
-  private range(row: Record<string, unknown>, field: string, lo: number, hi: number, line: number): number {
-    const v = this.need(row, field, 'int', line) as number;
+  private inRange(
+    row: Record<string, unknown>,
+    value: unknown,
+    field: string,
+    lo: number,
+    hi: number,
+    line: number,
+  ): number {
+    const v = this.checked(row, value, field, 'int', line) as number;
     if (v < lo || v > hi)
       throw this.error(line, `${String(row.type)}: "${field}" ${v} is outside ${lo}..${hi}`);
-    return v;
-  }
-
-  /** An index field: -1 (none) or an index defined by an earlier `*Defined` line. */
-  private ref(row: Record<string, unknown>, field: IndexColumn, line: number): number {
-    const v = this.need(row, field, 'int', line) as number;
-    if (v !== -1 && !this.defined[field].has(v))
-      throw this.error(line, `${String(row.type)}: ${field} ${v} is used before its definition line`);
     return v;
   }
 
