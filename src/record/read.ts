@@ -17,6 +17,7 @@ import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { OUTCOME_NAMES } from '../routing/outcomes.js';
 import { CsvReader, type CsvRecord, CsvSyntaxError } from '../util/csv-reader.js';
 import { LineReader, textChunks } from '../util/line-reader.js';
+import { objectOf } from '../util/object-of.js';
 import { PARTIAL_SUFFIX } from '../util/output-file.js';
 import { FileError } from '../util/user-error.js';
 import { RECORD_COLUMNS, type RecordColumn, type RecordRow } from './columns.js';
@@ -81,15 +82,8 @@ function check(
   }
 }
 
-/**
- * A row object of RECORD_COLUMNS' shape from their values in order: one object literal, compiled
- * once. Filling `row[col.name]` in a loop made every store a keyed one at a site that sees every
- * column name (megamorphic, one per column a row).
- */
-const buildRow = new Function(
-  'v',
-  `return { ${RECORD_COLUMNS.map((c, i) => `${JSON.stringify(c.name)}: v[${i}]`).join(', ')} };`,
-) as (values: readonly unknown[]) => RecordRow;
+/** A row object of RECORD_COLUMNS' shape from their values in order. */
+const buildRow = objectOf<RecordRow>(RECORD_COLUMNS.map((c) => c.name));
 
 /** The checked values of the row being built (reused: `buildRow` copies them out). */
 const rowValues: unknown[] = new Array(RECORD_COLUMNS.length).fill(null);
