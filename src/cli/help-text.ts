@@ -6,34 +6,29 @@
  * and the blocks wrapped at the help's width; indented lines (examples, sample output) stay as
  * they are.
  */
+import { type Command, Help } from 'commander';
 
 /** Single line breaks become spaces; a blank line, or a line that starts indented, stays apart. */
 export function flowed(text: string): string {
   return text.replace(/([^\n])\n(?=[^\n\s])/g, '$1 ');
 }
 
-/** `text` flowed and wrapped at `width` (indented lines untouched). */
-export function wrapProse(text: string, width: number): string {
+/** `text` flowed and wrapped at `width` by commander's own wrapping (indented lines untouched). */
+export function wrapProse(text: string, width: number, help: Help = new Help()): string {
   return flowed(text)
     .split('\n')
-    .map((line) => (line === '' || /^\s/.test(line) ? line : wrapLine(line, width)))
+    .map((line) => (line === '' || /^\s/.test(line) ? line : help.boxWrap(line, width)))
     .join('\n');
 }
 
-/** An `addHelpText` block whose prose is wrapped at the width of the help being printed. */
-export function proseHelp(text: string): () => string {
-  return () => wrapProse(text, (process.stdout.isTTY && process.stdout.columns) || 80);
-}
-
-function wrapLine(line: string, width: number): string {
-  const out: string[] = [];
-  let rest = line;
-  while (rest.length > width) {
-    const cut = rest.lastIndexOf(' ', width);
-    if (cut <= 0) break;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut + 1);
-  }
-  out.push(rest);
-  return out.join('\n');
+/**
+ * An `addHelpText` block whose prose is wrapped at the width commander gives the help it belongs
+ * to (the terminal's, else 80; the command's output configuration decides, as for the rest).
+ */
+export function proseHelp(text: string): (context: { error: boolean; command: Command }) => string {
+  return ({ error, command }) => {
+    const output = command.configureOutput();
+    const width = (error ? output.getErrHelpWidth?.() : output.getOutHelpWidth?.()) ?? 80;
+    return wrapProse(text, width, command.createHelp());
+  };
 }

@@ -15,10 +15,9 @@ Exit codes: 0 ok, 1 an expectation failed,
 
 Examples:
   $ slbsim run scenarios/seed-case.yaml --format json --requests 100000 --record requests.parquet`;
-    expect(wrapProse(block, 24)).toBe(`
-Exit codes: 0 ok, 1 an
-expectation failed, 2
-bad input.
+    expect(wrapProse(block, 40)).toBe(`
+Exit codes: 0 ok, 1 an expectation
+failed, 2 bad input.
 
 Examples:
   $ slbsim run scenarios/seed-case.yaml --format json --requests 100000 --record requests.parquet`);
