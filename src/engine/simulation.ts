@@ -597,14 +597,9 @@ export class Simulation {
     if (paths === undefined) hosts.set(host, (paths = new Map()));
     const known = paths.get(path);
     if (known !== undefined) return known;
-    const template = this.newTemplate(listenerKey, host, path, method);
-    paths.set(path, template);
-    return template;
-  }
-
-  private newTemplate(listenerKey: string, host: string, path: string, method: string): number {
     const template = this.templates.length;
     this.templates.push({ listener: this.balancer.listenerOf(listenerKey), host, path });
+    paths.set(path, template);
     this.resolveCache.reserve(template);
     this.control({ type: 'TemplateDefined', t: this.now, template, host, path, method });
     return template;

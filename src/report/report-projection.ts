@@ -443,7 +443,6 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
-/** Shards merge only as a whole set: every index of one count, once each. */
 /** A state's request counts are the sums of its outcome counts (the projection keeps only the latter). */
 function checkCounts(st: ReportState, k: number): void {
   const sum = (xs: readonly number[], from = 0, to = xs.length) => {
@@ -461,6 +460,7 @@ function checkCounts(st: ReportState, k: number): void {
   });
 }
 
+/** Shards merge only as a whole set: every index of one count, once each. */
 function checkShardCoverage(states: readonly ReportState[]): void {
   const shards = states.map((s) => s.shard);
   if (shards.every((s) => s === null)) {

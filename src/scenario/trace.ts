@@ -82,7 +82,7 @@ export function plainDecimal(s: string, fraction: boolean): number {
     else return Number.NaN;
   }
   if (dot < 0) return n <= 15 ? m : Number.NaN;
-  return n <= 16 ? m / POWERS_OF_TEN[n - 1 - dot] : Number.NaN;
+  return m / POWERS_OF_TEN[n - 1 - dot];
 }
 
 /** The trace format a file name implies, if any. */
